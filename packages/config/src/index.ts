@@ -1,0 +1,167 @@
+import { z } from 'zod';
+
+/**
+ * Every service's settings, one zod schema each, parsed once at start and frozen
+ * (habit 3 in STYLE.md: configuration fails fast). Names are part of the public
+ * contract in shared/API.md; add new ones, never rename.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** A comma-separated list of CIDRs or bare addresses. */
+const cidrList = z
+  .string()
+  .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+
+export const LOOPBACK_PROXIES = ['127.0.0.1/8', '::1/128'];
+
+const common = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and BullMQ queue: lets tests and several stacks share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('primaries'),
+};
+
+const database = {
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/primaries'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+};
+
+/** TRUSTED_PROXIES: loopback by default outside production, nothing in production. */
+function withTrustedProxies<T extends { NODE_ENV: string; TRUSTED_PROXIES?: string[] | undefined }>(c: T) {
+  return { ...c, TRUSTED_PROXIES: c.TRUSTED_PROXIES ?? (c.NODE_ENV === 'production' ? [] : LOOPBACK_PROXIES) };
+}
+
+export const gatewaySchema = z
+  .object({
+    ...common,
+    GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+    GATEWAY_BIND: z.string().default('0.0.0.0'),
+    VOTE_HOST: z.string().min(1).default('vote.localhost'),
+    RESULTS_HOST: z.string().min(1).default('localhost'),
+    VOTE_UPSTREAM: z.string().url().default('http://127.0.0.1:3001'),
+    RESULTS_UPSTREAM: z.string().url().default('http://127.0.0.1:3002'),
+    TRUSTED_PROXIES: cidrList.optional(),
+    /** Requests per client address per window on the vote site (Redis-backed, shared by all gateway instances). */
+    RATE_LIMIT_VOTE_MAX: z.coerce.number().int().min(1).default(120),
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** Requests per client address per window on the results site (served from cache, so generous). */
+    RATE_LIMIT_RESULTS_MAX: z.coerce.number().int().min(1).default(600),
+    /** Cache results answers in gateway memory for their Cache-Control lifetime. */
+    RESULTS_GATEWAY_CACHE: bool.default(true),
+  })
+  .transform(withTrustedProxies);
+
+export const voteSchema = z
+  .object({
+    ...common,
+    ...database,
+    VOTE_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+    VOTE_BIND: z.string().default('127.0.0.1'),
+    TRUSTED_PROXIES: cidrList.optional(),
+    SMS_PROVIDER: z.enum(['outbox', 'http']).default('outbox'),
+    SMS_HTTP_URL: z.string().url().optional(),
+    SMS_HTTP_TOKEN: z.string().optional(),
+    SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    /** Messages per second the SMS provider accepts: the `sms` queue's rate limiter. */
+    SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).default(500),
+    /** Members one client address may authorize in one election (2020 rule: 1). */
+    AUTH_MAX_MEMBERS_PER_IP: z.coerce.number().int().min(1).default(1),
+    /** Shared addresses exempt from the one-IP rule, such as polling stations (CIDR list). */
+    AUTH_IP_ALLOWLIST: cidrList.default([]),
+    AUTH_CODE_TTL_SECONDS: z.coerce.number().int().min(30).default(300),
+    AUTH_CODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+    AUTH_RESEND_SECONDS: z.coerce.number().int().min(0).default(60),
+    AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
+    /** Code requests allowed per IIN and per address per hour (domain limits, in the service). */
+    AUTH_CODES_PER_IIN_PER_HOUR: z.coerce.number().int().min(1).default(5),
+    AUTH_CODES_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
+    /** Votes waiting in the queue above which the vote site answers 503 + Retry-After. */
+    VOTE_BACKLOG_LIMIT: z.coerce.number().int().min(1).default(200_000),
+    VOTE_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+  })
+  .transform(withTrustedProxies)
+  .superRefine((c, ctx) => {
+    if (c.SMS_PROVIDER === 'outbox' && c.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'outbox is refused when NODE_ENV=production' });
+    }
+    if (c.SMS_PROVIDER === 'http' && !c.SMS_HTTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'SMS_HTTP_URL is required when SMS_PROVIDER=http' });
+    }
+  });
+
+export const resultsSchema = z.object({
+  ...common,
+  RESULTS_PORT: z.coerce.number().int().min(1).max(65535).default(3002),
+  RESULTS_BIND: z.string().default('127.0.0.1'),
+  /** Seconds between polls of Redis for a new snapshot, in case a notification was missed. */
+  RESULTS_POLL_SECONDS: z.coerce.number().int().min(1).default(15),
+});
+
+export const workerSchema = z.object({
+  ...common,
+  ...database,
+  WORKER_PORT: z.coerce.number().int().min(1).max(65535).default(3003),
+  WORKER_BIND: z.string().default('127.0.0.1'),
+  /** Overrides the election's results refresh interval (seconds, 1 and up). */
+  RESULTS_REFRESH_SECONDS: z.coerce.number().int().min(1).optional(),
+  VOTE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  SMS_PROVIDER: z.enum(['outbox', 'http']).default('outbox'),
+  SMS_HTTP_URL: z.string().url().optional(),
+  SMS_HTTP_TOKEN: z.string().optional(),
+  SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).default(500),
+}).superRefine((c, ctx) => {
+  if (c.SMS_PROVIDER === 'outbox' && c.NODE_ENV === 'production') {
+    ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'outbox is refused when NODE_ENV=production' });
+  }
+  if (c.SMS_PROVIDER === 'http' && !c.SMS_HTTP_URL) {
+    ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'SMS_HTTP_URL is required when SMS_PROVIDER=http' });
+  }
+});
+
+export type GatewayConfig = Readonly<z.infer<typeof gatewaySchema>>;
+export type VoteConfig = Readonly<z.infer<typeof voteSchema>>;
+export type ResultsConfig = Readonly<z.infer<typeof resultsSchema>>;
+export type WorkerConfig = Readonly<z.infer<typeof workerSchema>>;
+
+export const schemas = { gateway: gatewaySchema, vote: voteSchema, results: resultsSchema, worker: workerSchema } as const;
+export type ServiceName = keyof typeof schemas;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses and freezes one service's configuration; throws ConfigError naming every bad variable. */
+export function loadConfig<S extends ServiceName>(service: S, env: Env = process.env): Readonly<z.infer<(typeof schemas)[S]>> {
+  // Empty strings mean "unset", as in most shells' `FOO= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schemas[service].safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid ${service} configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(result.data) as Readonly<z.infer<(typeof schemas)[S]>>;
+}
+
+/** The environment variable names a service reads (for the README table and compose checks). */
+export function configKeys(service: ServiceName): string[] {
+  const obj = unwrapObject(schemas[service]);
+  return Object.keys(obj.shape);
+}
+
+function unwrapObject(schema: z.ZodType): z.ZodObject {
+  // z.object(...).transform(...) is a ZodPipe whose `in` is the object; superRefine keeps the type.
+  let cur: unknown = schema;
+  for (let i = 0; i < 5; i++) {
+    if (cur instanceof z.ZodObject) return cur;
+    const def = (cur as { def?: { in?: unknown; innerType?: unknown; schema?: unknown } }).def;
+    cur = def?.in ?? def?.innerType ?? def?.schema;
+  }
+  throw new Error('config schema is not an object');
+}

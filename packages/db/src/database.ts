@@ -1,0 +1,44 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { ElectionTable } from './tables/election.table';
+import type { DistrictTable, RegionTable } from './tables/place.table';
+import type { CandidateTable, ContestTable } from './tables/contest.table';
+import type { AuthorizationTable, MemberTable } from './tables/member.table';
+import type { BallotTable, ParticipationTable } from './tables/vote.table';
+import type { PaperProtocolTable, PaperProtocolVoteTable, PollingStationTable } from './tables/paper.table';
+import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
+
+/** The one Database interface (STYLE.md habit 5). */
+export interface Database {
+  elections: ElectionTable;
+  regions: RegionTable;
+  districts: DistrictTable;
+  contests: ContestTable;
+  candidates: CandidateTable;
+  members: MemberTable;
+  authorizations: AuthorizationTable;
+  participation: ParticipationTable;
+  ballots: BallotTable;
+  polling_stations: PollingStationTable;
+  paper_protocols: PaperProtocolTable;
+  paper_protocol_votes: PaperProtocolVoteTable;
+  complaints: ComplaintTable;
+  audit_events: AuditEventTable;
+}
+
+// Date-only columns stay 'YYYY-MM-DD' strings: a birth date or freeze date has no time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export interface CreateDbOptions {
+  url: string;
+  poolMax?: number;
+  applicationName?: string;
+}
+
+/** A Kysely instance over a pg pool. */
+export function createDb({ url, poolMax = 10, applicationName = 'primaries' }: CreateDbOptions): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, application_name: applicationName });
+  // An idle client's error (e.g. the server restarting) must not crash the process.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

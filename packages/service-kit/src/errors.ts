@@ -1,0 +1,68 @@
+import createError from '@fastify/error';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+/**
+ * An error catalogue entry: a stable code, an HTTP status and a message template
+ * (STYLE.md habit 4). `defineError('VOTE_ERR_WINDOW_CLOSED', 'Voting is closed', 403)`.
+ */
+export function defineError(code: string, message: string, statusCode: number) {
+  return createError(code, message, statusCode);
+}
+
+/** Codes every service answers with, per prefix (VOTE, RESULTS, GATEWAY, WORKER). */
+export function commonErrorCodes(prefix: string) {
+  return {
+    validation: `${prefix}_ERR_VALIDATION`,
+    notFound: `${prefix}_ERR_NOT_FOUND`,
+    rateLimited: `${prefix}_ERR_RATE_LIMITED`,
+    internal: `${prefix}_ERR_INTERNAL`,
+    unavailable: `${prefix}_ERR_UNAVAILABLE`,
+    payloadTooLarge: `${prefix}_ERR_PAYLOAD_TOO_LARGE`,
+    badContentType: `${prefix}_ERR_BAD_CONTENT_TYPE`,
+  };
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** The one error handler: `{error: {code, message}}`; clients see messages only for 4xx. */
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance, opts: { prefix: string }) => {
+    const codes = commonErrorCodes(opts.prefix);
+    app.setErrorHandler((err: FastifyError & { validation?: unknown; retryAfter?: number }, request, reply) => {
+      let status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+      let code = err.code && /^[A-Z]+_ERR_/.test(err.code) ? err.code : undefined;
+      let details: unknown;
+      if (err.validation) {
+        status = 400;
+        code = codes.validation;
+        details = (err.validation as Array<{ instancePath?: string; message?: string; params?: { issue?: { path?: unknown[] } } }>).map((v) => ({
+          path: v.instancePath ?? '',
+          message: v.message,
+        }));
+      } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        code = codes.payloadTooLarge;
+      } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+        code = codes.badContentType;
+      } else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+        status = 400;
+        code = codes.validation;
+      } else if (status === 429) {
+        code ??= codes.rateLimited;
+      }
+      code ??= status >= 500 ? (status === 503 ? codes.unavailable : codes.internal) : status === 404 ? codes.notFound : codes.validation;
+      if (status >= 500) request.log.error({ err }, 'request failed');
+      const message = status < 500 ? err.message : 'Internal error';
+      const body: ErrorBody = { error: { code, message } };
+      if (details !== undefined) body.error.details = details;
+      if (err.retryAfter !== undefined) reply.header('retry-after', String(err.retryAfter));
+      reply.code(status).send(body);
+    });
+    app.setNotFoundHandler((request, reply) => {
+      reply.code(404).send({ error: { code: codes.notFound, message: `No route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody);
+    });
+  },
+  { name: 'error-handler' },
+);

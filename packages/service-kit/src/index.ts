@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './observability';
+export * from './docs';
+export * from './redis';
+export * from './db';
+export * from './server';

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Redis, type RedisOptions } from 'ioredis';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    redis: Redis;
+    /** Prefix of this deployment's keys and queues (REDIS_PREFIX). */
+    redisPrefix: string;
+  }
+}
+
+/**
+ * Options for a Redis client by role, after BullMQ's production guide (STYLE.md habit 7):
+ * request-path clients fail fast instead of queueing commands while Redis is away;
+ * workers wait and retry forever.
+ */
+export function redisOptions(role: 'request' | 'worker'): RedisOptions {
+  return role === 'request'
+    ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false }
+    : { maxRetriesPerRequest: null, enableOfflineQueue: true };
+}
+
+/** A request-path ioredis client decorated as `app.redis`, checked by /ready, closed with the app. */
+export const redisPlugin = fp(
+  async (app: FastifyInstance, opts: { url: string; prefix: string; client?: Redis }) => {
+    const redis = opts.client ?? new Redis(opts.url, redisOptions('request'));
+    // ioredis reconnects by itself; an 'error' event without a listener would crash the process.
+    redis.on('error', (err) => app.log.warn({ err: { message: err.message } }, 'redis error'));
+    app.decorate('redis', redis);
+    app.decorate('redisPrefix', opts.prefix);
+    app.readiness?.set('redis', async () => {
+      await redis.ping();
+    });
+    app.addHook('onClose', async () => {
+      if (!opts.client) redis.disconnect();
+    });
+  },
+  { name: 'redis', dependencies: ['observability'] },
+);
