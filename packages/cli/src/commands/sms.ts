@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+// Placeholder during development; replaced by the issue that builds this command.
+export function registerSmsCommands(_program: Command): void {}

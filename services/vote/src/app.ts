@@ -1,0 +1,54 @@
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Redis } from 'ioredis';
+import type { VoteConfig } from '@primaries/config';
+import type { Database } from '@primaries/db';
+import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin } from '@primaries/service-kit';
+import { sessionPlugin } from './plugins/session';
+import authRoutes from './routes/auth';
+import devRoutes from './routes/dev';
+import ballotRoutes from './routes/ballot';
+import voteRoutes from './routes/votes';
+import receiptRoutes from './routes/receipts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: VoteConfig;
+  }
+}
+
+export interface VoteAppDeps {
+  /** Use this database instead of opening one from DATABASE_URL (tests). */
+  db?: Kysely<Database>;
+  /** Use this Redis client instead of connecting to REDIS_URL (tests). */
+  redis?: Redis;
+}
+
+/**
+ * The vote site (vote.primaries.kz in 2020) as an app that never listens: server.ts
+ * listens, tests call `inject()` (STYLE.md habit 1).
+ */
+export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
+  const app = Fastify({
+    ...baseServerOptions(),
+    // The one-IP rule needs the real client address: believe X-Forwarded-For only from the gateway.
+    trustProxy: config.TRUSTED_PROXIES.length ? config.TRUSTED_PROXIES : false,
+    ...fastifyOptions,
+  });
+  app.decorate('config', config);
+  await app.register(errorHandlerPlugin, { prefix: 'VOTE' });
+  await app.register(observabilityPlugin, { service: 'vote' });
+  await app.register(docsPlugin, { title: 'primaries vote site', description: 'Authorization and ballots (shared/API.md)' });
+  await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX, ...(deps.redis ? { client: deps.redis } : {}) });
+  await app.register(dbPlugin, { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, service: 'vote', ...(deps.db ? { db: deps.db } : {}) });
+  await app.register(sessionPlugin);
+
+  await app.register(authRoutes, { prefix: '/api/v1/auth' });
+  if (config.SMS_PROVIDER === 'outbox' && config.NODE_ENV !== 'production') {
+    await app.register(devRoutes, { prefix: '/api/v1/dev' });
+  }
+  await app.register(ballotRoutes, { prefix: '/api/v1/ballot' });
+  await app.register(voteRoutes, { prefix: '/api/v1/votes' });
+  await app.register(receiptRoutes, { prefix: '/api/v1/receipts' });
+  return app;
+}

@@ -1,0 +1,51 @@
+import closeWithGrace from 'close-with-grace';
+import Fastify from 'fastify';
+import { loadConfig } from '@primaries/config';
+import { createDb } from '@primaries/db';
+import { createLogger, loggerOptions } from '@primaries/logger';
+import { bullPrefix, workerConnection } from '@primaries/queue';
+import { baseServerOptions, dbPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin } from '@primaries/service-kit';
+import type { Redis } from 'ioredis';
+import type { Running, WorkerContext } from './context';
+import { startProcessors } from './processors';
+
+async function main() {
+  const config = loadConfig('worker');
+  const log = createLogger('worker', config.LOG_LEVEL);
+  const db = createDb({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'worker' });
+  const connections: Redis[] = [];
+  const connection = () => {
+    const c = workerConnection(config.REDIS_URL);
+    c.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis error'));
+    connections.push(c);
+    return c;
+  };
+  const redis = connection();
+
+  // /health, /ready and /metrics for the worker, on its own small port.
+  const http = Fastify({ ...baseServerOptions(), logger: loggerOptions('worker', config.LOG_LEVEL) });
+  await http.register(errorHandlerPlugin, { prefix: 'WORKER' });
+  await http.register(observabilityPlugin, { service: 'worker' });
+  await http.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX, client: redis });
+  await http.register(dbPlugin, { url: config.DATABASE_URL, service: 'worker', db });
+
+  const ctx: WorkerContext = { config, db, log, metrics: http.metrics, bullPrefix: bullPrefix(config.REDIS_PREFIX), connection, redis };
+  const running: Running[] = await startProcessors(ctx);
+  await http.listen({ port: config.WORKER_PORT, host: config.WORKER_BIND });
+  log.info({ processors: running.map((r) => r.name) }, 'worker started');
+
+  // Close the workers first (finishing their current jobs), then the database, then Redis.
+  closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'closing after an error');
+    else log.info({ signal }, 'closing');
+    await Promise.all(running.map((r) => r.close()));
+    await http.close();
+    await db.destroy();
+    for (const c of connections) c.disconnect();
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
