@@ -52,6 +52,15 @@ export const gatewaySchema = z
     RATE_LIMIT_RESULTS_MAX: z.coerce.number().int().min(1).default(600),
     /** Cache results answers in gateway memory for their Cache-Control lifetime. */
     RESULTS_GATEWAY_CACHE: bool.default(true),
+    /** Upper bound of the gateway's results cache (bodies + headers), LRU beyond it. */
+    RESULTS_GATEWAY_CACHE_MAX_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+    /** Shared addresses exempt from the gateway's rate limits, such as polling stations (CIDR list). */
+    RATE_LIMIT_ALLOWLIST: cidrList.default([]),
+    /** Keep-alive connections per upstream (sized for 1,000 concurrent clients). */
+    GATEWAY_UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(1000),
+    GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+    /** Longest wait for an upstream's response headers, and between body chunks. */
+    GATEWAY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   })
   .transform(withTrustedProxies);
 

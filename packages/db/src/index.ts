@@ -7,3 +7,8 @@ export type * from './tables/member.table';
 export type * from './tables/vote.table';
 export type * from './tables/paper.table';
 export type * from './tables/oversight.table';
+export * from './repositories/eligibility.repository';
+export * from './repositories/authorizations.repository';
+export * from './repositories/contests.repository';
+export * from './repositories/participation.repository';
+export * from './repositories/ballots.repository';

@@ -41,3 +41,6 @@ export function workerConnection(url: string): Redis {
 export function jobId(kind: string, ...parts: Array<string | number>): string {
   return [kind, ...parts].join('-').replace(/:/g, '_');
 }
+export * from './votes';
+export * from './tallies';
+export * from './sms';

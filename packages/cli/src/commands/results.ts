@@ -1,4 +1,99 @@
+import { Queue, QueueEvents } from 'bullmq';
 import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { Redis } from 'ioredis';
+import { loadConfig } from '@primaries/config';
+import { createDb } from '@primaries/db';
+import { QUEUES, type TallyJob, type TallyJobResult, bullPrefix, workerConnection } from '@primaries/queue';
+import { resultsKeys, snapshotSchema } from '@primaries/results-model';
+import { rebuildResults } from '@primaries/worker/src/tally/rebuild';
 
-// Placeholder during development; replaced by the issue that builds this command.
-export function registerResultsCommands(_program: Command): void {}
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive whole number');
+  return n;
+}
+
+/**
+ * `primaries results rebuild`: enqueues a rebuild on QUEUES.tallies and waits for the
+ * worker to finish it (or, with --direct, runs the tally in this process); prints the time.
+ * `primaries results show`: the snapshot the results site is serving.
+ */
+export function registerResultsCommands(program: Command): void {
+  const results = program.command('results').description('The results snapshot the worker rebuilds and the results site serves');
+
+  results
+    .command('rebuild')
+    .description('Rebuild the results snapshot now and print how long it took')
+    .option('--direct', 'run the tally in this process instead of asking the worker')
+    .option('--election <id>', 'tally this election instead of the current one', positiveInt)
+    .option('--timeout <seconds>', 'give up waiting for the worker after this long', positiveInt, 120)
+    .action(async (opts: { direct?: boolean; election?: number; timeout: number }) => {
+      const config = loadConfig('worker');
+      const started = performance.now();
+      let result: TallyJobResult;
+      if (opts.direct) {
+        const db = createDb({ url: config.DATABASE_URL, poolMax: 6, applicationName: 'primaries-results-rebuild' });
+        const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+        try {
+          const { snapshot: _snapshot, ...summary } = await rebuildResults(db, redis, config.REDIS_PREFIX, {
+            ...(opts.election ? { electionId: opts.election } : {}),
+            ...(config.RESULTS_REFRESH_SECONDS !== undefined ? { refreshSeconds: config.RESULTS_REFRESH_SECONDS } : {}),
+          });
+          result = summary;
+        } finally {
+          await db.destroy();
+          redis.disconnect();
+        }
+      } else {
+        const prefix = bullPrefix(config.REDIS_PREFIX);
+        const connection = workerConnection(config.REDIS_URL);
+        const queue = new Queue<TallyJob, TallyJobResult>(QUEUES.tallies, { connection, prefix });
+        const events = new QueueEvents(QUEUES.tallies, { connection: workerConnection(config.REDIS_URL), prefix });
+        try {
+          await events.waitUntilReady();
+          const job = await queue.add(
+            'rebuild',
+            { reason: 'manual', ...(opts.election ? { electionId: opts.election } : {}) },
+            { removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } },
+          );
+          result = await job.waitUntilFinished(events, opts.timeout * 1000).catch((err: Error) => {
+            if (/timed out/i.test(err.message)) {
+              throw new Error(`no worker finished the rebuild within ${opts.timeout} s: is the worker running? (or use --direct)`);
+            }
+            throw err;
+          });
+        } finally {
+          await events.close();
+          await queue.close();
+          connection.disconnect();
+        }
+      }
+      const wall = Math.round(performance.now() - started);
+      if (result.version === null) console.log(`no election to tally (${wall} ms)`);
+      else console.log(`results snapshot v${result.version} of election ${result.electionId}: tally ${result.buildMs} ms, published in ${result.totalMs} ms (${wall} ms end to end)`);
+    });
+
+  results
+    .command('show')
+    .description("Print a summary of the current snapshot (what the results site serves)")
+    .action(async () => {
+      const config = loadConfig('results');
+      const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+      try {
+        const keys = resultsKeys(config.REDIS_PREFIX);
+        const current = await redis.get(keys.current);
+        const raw = current ? await redis.get(keys.version(Number(current))) : null;
+        if (!raw) {
+          console.log('no results snapshot published yet');
+          return;
+        }
+        const s = snapshotSchema.parse(JSON.parse(raw));
+        console.log(`v${s.version}  election ${s.electionId}  generated ${s.generatedAt}  next ${s.nextRefreshAt}  ${s.final ? 'FINAL' : 'interim'}  tally ${s.buildMs} ms`);
+        console.log(`turnout: eligible ${s.turnout.eligible}, authorized ${s.turnout.authorized}, voted ${s.turnout.voted}`);
+        console.log(`contests: ${s.contests.length}, ballots: ${s.contests.reduce((n, c) => n + c.ballots, 0)}`);
+      } finally {
+        redis.disconnect();
+      }
+    });
+}

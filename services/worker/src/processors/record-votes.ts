@@ -1,6 +1,253 @@
+import { randomInt } from 'node:crypto';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import {
+  type Database,
+  type NewAnonymousBallot,
+  candidateIdsByContest,
+  existingMemberIds,
+  insertBallots,
+  insertOnlineParticipation,
+  recordedReceiptHashes,
+} from '@primaries/db';
+import {
+  type DeadVotes,
+  QUEUES,
+  type QueuedVote,
+  RECEIPT_MARKER_TTL_SECONDS,
+  jobId,
+  queuedVoteSchema,
+  receiptKey,
+  voteBacklogKey,
+  voteBatchSchema,
+} from '@primaries/queue';
 import type { Running, WorkerContext } from '../context';
 
-// Placeholder during development; replaced by the issue that builds this processor.
-export async function startRecordVotes(_ctx: WorkerContext): Promise<Running | null> {
-  return null;
+/**
+ * Records batches of votes from the `votes` queue: ONE transaction per batch inserts the
+ * participation rows (who took part) with ON CONFLICT DO NOTHING, and only for the pairs
+ * that were new, the anonymous ballots (what was marked) in a cryptographically shuffled
+ * order. A retried batch ends in the same state as one that ran once. Votes that can never
+ * be recorded go to the dead-letter queue; the others in their batch are still recorded.
+ */
+
+export interface RecordVotesOptions {
+  /** BullMQ lock duration (ms): how soon a crashed worker's batch is retried by another. */
+  lockDuration?: number;
+  stalledInterval?: number;
+  concurrency?: number;
+}
+
+export interface RecordVotesDeps {
+  db: Kysely<Database>;
+  /** Plain-command Redis client (receipt markers, backlog counter). */
+  redis: Redis;
+  redisPrefix: string;
+  dead: Queue;
+  metrics: RecordVotesMetrics;
+  /** contest id → candidate ids; filled on demand, refreshed on a miss. */
+  candidates: Map<number, Set<number>>;
+}
+
+export interface BatchOutcome {
+  recorded: number;
+  /** Votes whose member had already taken part in that contest (retry, paper, double submit). */
+  duplicates: number;
+  dead: number;
+}
+
+function metric<T>(registry: Registry, name: string, make: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+export interface RecordVotesMetrics {
+  recorded: Counter;
+  duplicates: Counter;
+  dead: Counter<'reason'>;
+  batchSeconds: Histogram;
+}
+
+export function recordVotesMetrics(registry: Registry): RecordVotesMetrics {
+  return {
+    recorded: metric(registry, 'votes_recorded_total', () => new Counter({ name: 'votes_recorded_total', help: 'Ballots recorded in Postgres', registers: [registry] })),
+    duplicates: metric(registry, 'votes_duplicate_total', () => new Counter({ name: 'votes_duplicate_total', help: 'Queued votes skipped because the member had already taken part in the contest', registers: [registry] })),
+    dead: metric(registry, 'votes_dead_lettered_total', () => new Counter({ name: 'votes_dead_lettered_total', help: 'Votes copied to the dead-letter queue, by reason', labelNames: ['reason'] as const, registers: [registry] })),
+    batchSeconds: metric(registry, 'vote_batch_duration_seconds', () => new Histogram({ name: 'vote_batch_duration_seconds', help: 'Time to record one batch of votes', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] })),
+  };
+}
+
+/** Fisher–Yates with crypto randomness: row order must not follow arrival order. */
+export function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+// Decrements the backlog counter once per batch, however often the batch is retried.
+const DECREMENT_ONCE = `
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', 86400) then
+  redis.call('DECRBY', KEYS[1], ARGV[1])
+end
+return 1`;
+
+async function settleBacklog(deps: RecordVotesDeps, batchId: string, count: number): Promise<void> {
+  await deps.redis.eval(DECREMENT_ONCE, 2, voteBacklogKey(deps.redisPrefix), `${deps.redisPrefix}:votes:settled:${batchId}`, count);
+}
+
+async function deadLetter(deps: RecordVotesDeps, batchId: string, part: string, reason: string, votes: unknown[]): Promise<void> {
+  if (votes.length === 0) return;
+  const payload: DeadVotes = { batchId, reason, votes };
+  // The job id makes a retried batch dead-letter the same votes only once.
+  await deps.dead.add('dead-votes', payload, { jobId: jobId('dead', batchId, part) });
+  deps.metrics.dead.inc({ reason }, votes.length);
+}
+
+/** Splits a batch into votes that can be recorded and votes that never can. */
+async function sortOut(deps: RecordVotesDeps, raw: unknown[]): Promise<{ good: QueuedVote[]; bad: Array<{ vote: unknown; reason: string }> }> {
+  const bad: Array<{ vote: unknown; reason: string }> = [];
+  const parsed: QueuedVote[] = [];
+  for (const v of raw) {
+    const r = queuedVoteSchema.safeParse(v);
+    if (r.success) parsed.push(r.data);
+    else bad.push({ vote: v, reason: 'malformed vote' });
+  }
+  const contestIds = [...new Set(parsed.map((v) => v.contestId))];
+  const missing = contestIds.filter((id) => !deps.candidates.has(id));
+  const refresh = async (ids: number[]) => {
+    const loaded = await candidateIdsByContest(deps.db, ids);
+    for (const [id, set] of loaded) if (set.size > 0) deps.candidates.set(id, set);
+  };
+  if (missing.length) await refresh(missing);
+  // A mark not in the cached list: reload those contests once (a candidate added late).
+  const stale = contestIds.filter((id) => {
+    const set = deps.candidates.get(id);
+    return set && parsed.some((v) => v.contestId === id && v.marks.some((m) => !set.has(m)));
+  });
+  if (stale.length) await refresh(stale);
+  const members = await existingMemberIds(deps.db, [...new Set(parsed.map((v) => v.memberId))]);
+  const good: QueuedVote[] = [];
+  for (const v of parsed) {
+    const cands = deps.candidates.get(v.contestId);
+    if (!cands) bad.push({ vote: v, reason: 'unknown contest' });
+    else if (!members.has(v.memberId)) bad.push({ vote: v, reason: 'unknown member' });
+    else if (v.marks.some((m) => !cands.has(m))) bad.push({ vote: v, reason: 'unknown candidate' });
+    else if (new Set(v.marks).size !== v.marks.length) bad.push({ vote: v, reason: 'duplicate mark' });
+    else good.push(v);
+  }
+  return { good, bad };
+}
+
+/**
+ * Records one batch: safe to run again on the same input (a retry after a crash before or
+ * after commit ends in the same state). Exported for tests and replays of dead letters.
+ */
+export async function recordVoteBatch(deps: RecordVotesDeps, batchId: string, raw: unknown[]): Promise<BatchOutcome> {
+  const { good, bad } = await sortOut(deps, raw);
+  const byReason = new Map<string, unknown[]>();
+  for (const b of bad) byReason.set(b.reason, [...(byReason.get(b.reason) ?? []), b.vote]);
+  for (const [reason, votes] of byReason) await deadLetter(deps, batchId, reason.replace(/\s+/g, '_'), reason, votes);
+
+  // Sorted by key so concurrent batches take row locks in the same order (no deadlocks);
+  // the same (member, contest) twice in one batch keeps the first.
+  const seen = new Set<string>();
+  const unique = good
+    .slice()
+    .sort((a, b) => (a.memberId === b.memberId ? a.contestId - b.contestId : a.memberId.length - b.memberId.length || (a.memberId < b.memberId ? -1 : 1)))
+    .filter((v) => {
+      const k = `${v.memberId}:${v.contestId}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+
+  let recorded: NewAnonymousBallot[] = [];
+  await deps.db.transaction().execute(async (trx) => {
+    const inserted = await insertOnlineParticipation(
+      trx,
+      unique.map((v) => v.memberId),
+      unique.map((v) => v.contestId),
+    );
+    recorded = shuffle(
+      unique.filter((v) => inserted.has(`${v.memberId}:${v.contestId}`)).map((v) => ({ contestId: v.contestId, marks: v.marks, receiptHash: v.receiptHash })),
+    );
+    await insertBallots(trx, recorded);
+  });
+
+  // Receipts: recorded ones lose their queued marker; one with no ballot at all was refused.
+  const withBallots = new Set(recorded.map((b) => b.receiptHash));
+  const receipts = [...new Set(raw.map((v) => (v as { receiptHash?: unknown })?.receiptHash).filter((h): h is string => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)))];
+  const unsure = receipts.filter((h) => !withBallots.has(h));
+  const alsoRecorded = await recordedReceiptHashes(deps.db, unsure);
+  const multi = deps.redis.multi();
+  for (const h of receipts) {
+    if (withBallots.has(h) || alsoRecorded.has(h)) multi.del(receiptKey(deps.redisPrefix, h));
+    else multi.set(receiptKey(deps.redisPrefix, h), 'r', 'EX', RECEIPT_MARKER_TTL_SECONDS);
+  }
+  await multi.exec();
+  await settleBacklog(deps, batchId, raw.length);
+
+  deps.metrics.recorded.inc(recorded.length);
+  deps.metrics.duplicates.inc(good.length - recorded.length);
+  return { recorded: recorded.length, duplicates: good.length - recorded.length, dead: bad.length };
+}
+
+export async function startRecordVotes(ctx: WorkerContext, opts: RecordVotesOptions = {}): Promise<Running | null> {
+  const prefix = ctx.bullPrefix;
+  const redisPrefix = ctx.config.REDIS_PREFIX;
+  const dead = new Queue(QUEUES.votesDead, { connection: ctx.connection(), prefix });
+  const metrics = recordVotesMetrics(ctx.metrics);
+  const deps: RecordVotesDeps = { db: ctx.db, redis: ctx.redis, redisPrefix, dead, metrics, candidates: new Map() };
+
+  const processor = async (job: Job) => {
+    const parsed = voteBatchSchema.safeParse(job.data);
+    const batchId = parsed.success ? parsed.data.batchId : String(job.id);
+    if (!parsed.success) {
+      await deadLetter(deps, batchId, 'batch', 'malformed batch', [job.data]);
+      const n = Array.isArray((job.data as { votes?: unknown })?.votes) ? (job.data as { votes: unknown[] }).votes.length : 0;
+      if (n) await settleBacklog(deps, batchId, n);
+      throw new UnrecoverableError('malformed vote batch');
+    }
+    const end = metrics.batchSeconds.startTimer();
+    try {
+      const out = await recordVoteBatch(deps, batchId, parsed.data.votes);
+      ctx.log.debug({ batchId, ...out }, 'vote batch recorded');
+      return out;
+    } catch (err) {
+      // The last try: keep the votes for an operator instead of losing them with the job.
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        await deadLetter(deps, batchId, 'exhausted', 'retries exhausted', parsed.data.votes);
+        await settleBacklog(deps, batchId, parsed.data.votes.length);
+        ctx.log.error({ batchId, err: { message: (err as Error).message } }, 'vote batch dead-lettered after its last try');
+      }
+      throw err;
+    } finally {
+      end();
+    }
+  };
+
+  const worker = new Worker(QUEUES.votes, processor, {
+    connection: ctx.connection(),
+    prefix,
+    concurrency: opts.concurrency ?? ctx.config.VOTE_WORKER_CONCURRENCY,
+    // Nothing of who voted what may linger in Redis once a batch is done.
+    removeOnComplete: { count: 0 },
+    removeOnFail: { count: 0 },
+    ...(opts.lockDuration ? { lockDuration: opts.lockDuration } : {}),
+    ...(opts.stalledInterval ? { stalledInterval: opts.stalledInterval } : {}),
+  });
+  worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'record-votes worker error'));
+  worker.on('failed', (job, err) => ctx.log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: { message: err.message } }, 'vote batch failed'));
+  await worker.waitUntilReady();
+
+  return {
+    name: 'record-votes',
+    async close() {
+      await worker.close();
+      await dead.close();
+    },
+  };
 }

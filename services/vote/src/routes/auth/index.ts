@@ -1,4 +1,213 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Counter } from 'prom-client';
+import { z } from 'zod';
+import { findMemberForAuth, recordAuthorization } from '@primaries/db';
+import { checkEligibility, isValidIin, normalizePhone } from '@primaries/domain';
+import { smsCodeText } from '@primaries/queue';
+import { ChallengeStore, CHALLENGE_ID_PATTERN } from '../../auth/challenges';
+import { ElectionCache } from '../../auth/election-cache';
+import { IpRule, unmapIpv4 } from '../../auth/ip-rule';
+import { authScripts } from '../../auth/scripts';
+import { TimingFloor } from '../../auth/timing';
+import { voteConfig } from '../../auth/vote-config';
+import { VoteErrors } from '../../errors';
+import { issueToken } from '../../plugins/session';
+import { smsQueuePlugin } from '../../sms/sms-queue';
 
-// Placeholder during development; replaced by the issue that builds these routes.
-export default async function routes(_app: FastifyInstance): Promise<void> {}
+// A malformed IIN (bad checksum) or a number that is no Kazakh mobile is refused with
+// 400: that says something about the input, nothing about membership.
+const codeBody = z.object({
+  iin: z.string().regex(/^\d{12}$/, 'IIN is 12 digits').refine(isValidIin, 'IIN check digit is wrong'),
+  phone: z.string().max(32).refine((p) => normalizePhone(p) !== null, 'not a Kazakh mobile number'),
+});
+const codeAccepted = z.object({
+  challengeId: z.string(),
+  expiresInSeconds: z.number().int(),
+  resendInSeconds: z.number().int(),
+});
+const verifyBody = z.object({
+  challengeId: z.string().regex(CHALLENGE_ID_PATTERN, 'unknown challenge id format'),
+  code: z.string().regex(/^\d{6}$/, 'the code is 6 digits'),
+});
+const verified = z.object({ token: z.string(), expiresAt: z.string() });
+const invalidCode = z.object({ error: z.object({ code: z.string(), message: z.string(), remainingAttempts: z.number().int() }) });
+
+/** Attaches a Retry-After (seconds) that the error handler sends as a header. */
+function retryLater<E extends Error>(err: E, seconds: number): E {
+  return Object.assign(err, { retryAfter: Math.max(1, Math.ceil(seconds)) });
+}
+
+/** Our own catalogue errors pass through; anything else (Redis or Postgres away) is 503 + Retry-After. */
+function unavailable(request: FastifyRequest, err: unknown): Error {
+  if (err instanceof Error && typeof (err as { statusCode?: unknown }).statusCode === 'number') return err;
+  request.log.error({ err: { message: err instanceof Error ? err.message : String(err) } }, 'authorization backend unavailable');
+  return retryLater(new VoteErrors.UNAVAILABLE(), 5);
+}
+
+/**
+ * POST /api/v1/auth/code and /api/v1/auth/verify (shared/API.md): IIN + registered phone
+ * → one-time code by SMS → bearer token. Rules and limits: docs/readme/auth.md.
+ */
+export default async function authRoutes(parent: FastifyInstance): Promise<void> {
+  await parent.register(smsQueuePlugin);
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  const config = voteConfig(app);
+  const scripts = authScripts(app.redis);
+  const store = new ChallengeStore(app.redis, scripts, app.redisPrefix, {
+    ttlSeconds: config.AUTH_CODE_TTL_SECONDS,
+    resendSeconds: config.AUTH_RESEND_SECONDS,
+    codesPerMemberPerHour: config.AUTH_CODES_PER_IIN_PER_HOUR,
+    maxMembersPerIp: config.AUTH_MAX_MEMBERS_PER_IP,
+    maxAttempts: config.AUTH_CODE_MAX_ATTEMPTS,
+  });
+  const ipRule = new IpRule(app.redis, scripts, app.redisPrefix, config.AUTH_MAX_MEMBERS_PER_IP, config.AUTH_IP_ALLOWLIST);
+  const elections = new ElectionCache(app.db);
+  const timing = new TimingFloor();
+
+  const codeOutcomes = new Counter({
+    name: 'auth_code_requests_total',
+    help: 'POST /auth/code by outcome (the reasons for a refusal are only ever counted here)',
+    labelNames: ['outcome'],
+    registers: [app.metrics],
+  });
+  const verifyOutcomes = new Counter({
+    name: 'auth_verify_requests_total',
+    help: 'POST /auth/verify by outcome',
+    labelNames: ['outcome'],
+    registers: [app.metrics],
+  });
+
+  app.post(
+    '/code',
+    {
+      schema: {
+        summary: 'Send a one-time code to the member\'s registered phone',
+        body: codeBody,
+        response: { 202: codeAccepted },
+      },
+    },
+    async (request, reply) => {
+      const startedAt = performance.now();
+      const phone = normalizePhone(request.body.phone)!;
+      const ip = unmapIpv4(request.ip);
+      try {
+        // Shed load first: a storm queues at the client, not in the SMS queue.
+        const wait = app.smsQueue.retryAfterSeconds();
+        if (wait > 0) {
+          codeOutcomes.inc({ outcome: 'sms_busy' });
+          throw retryLater(new VoteErrors.SMS_BUSY(), wait);
+        }
+        const election = await elections.get();
+        if (!election) throw new VoteErrors.NO_ELECTION();
+
+        const allowlisted = ipRule.isAllowlisted(ip);
+        if (!allowlisted) {
+          const ms = await store.hitAddress(ip, config.AUTH_CODES_PER_IP_PER_HOUR);
+          if (ms > 0) {
+            codeOutcomes.inc({ outcome: 'ip_limit' });
+            throw retryLater(new VoteErrors.CODE_LIMIT(), ms / 1000);
+          }
+        }
+
+        const member = await findMemberForAuth(app.db, request.body.iin);
+        const verdict = checkEligibility(member, election, phone);
+        if (!verdict.eligible || !member) {
+          codeOutcomes.inc({ outcome: verdict.eligible ? 'not_member' : verdict.reason });
+          await timing.pad(startedAt);
+          throw new VoteErrors.AUTH_REJECTED();
+        }
+
+        // Past this point the caller has shown a real IIN with its registered phone, so
+        // the answers below reveal nothing a 202 would not.
+        const issued = await store.issue(member.id, election.id, ip, allowlisted);
+        if (issued.kind === 'ip') {
+          codeOutcomes.inc({ outcome: 'ip_in_use' });
+          throw new VoteErrors.IP_IN_USE();
+        }
+        if (issued.kind === 'cool') {
+          codeOutcomes.inc({ outcome: 'resend_too_soon' });
+          throw retryLater(new VoteErrors.RESEND_TOO_SOON(), issued.retryAfterMs / 1000);
+        }
+        if (issued.kind === 'limit') {
+          codeOutcomes.inc({ outcome: 'member_limit' });
+          throw retryLater(new VoteErrors.CODE_LIMIT(), issued.retryAfterMs / 1000);
+        }
+
+        try {
+          await app.smsQueue.enqueue(issued.challengeId, {
+            to: member.phone,
+            text: smsCodeText(issued.code),
+            expiresAt: Date.now() + config.AUTH_CODE_TTL_SECONDS * 1000,
+          });
+        } catch (err) {
+          // Nothing half-written: without a queued SMS the challenge and cooldown go too.
+          await store.withdraw(issued.challengeId, member.id).catch(() => undefined);
+          throw err;
+        }
+        codeOutcomes.inc({ outcome: 'sent' });
+        timing.observe(startedAt);
+        reply.code(202);
+        return { challengeId: issued.challengeId, expiresInSeconds: config.AUTH_CODE_TTL_SECONDS, resendInSeconds: config.AUTH_RESEND_SECONDS };
+      } catch (err) {
+        throw unavailable(request, err);
+      }
+    },
+  );
+
+  app.post(
+    '/verify',
+    {
+      schema: {
+        summary: 'Exchange the one-time code for a bearer token',
+        body: verifyBody,
+        response: { 200: verified, 401: invalidCode },
+      },
+    },
+    async (request, reply) => {
+      const { challengeId, code } = request.body;
+      const ip = unmapIpv4(request.ip);
+      try {
+        const result = await store.attempt(challengeId, code);
+        if (result.kind === 'expired') {
+          verifyOutcomes.inc({ outcome: 'expired' });
+          throw new VoteErrors.CODE_EXPIRED();
+        }
+        if (result.kind === 'locked') {
+          verifyOutcomes.inc({ outcome: 'locked' });
+          throw new VoteErrors.CODE_LOCKED();
+        }
+        if (result.kind === 'invalid') {
+          verifyOutcomes.inc({ outcome: 'invalid' });
+          const err = new VoteErrors.CODE_INVALID(result.remaining);
+          return reply.code(401).send({ error: { code: err.code, message: err.message, remainingAttempts: result.remaining } });
+        }
+
+        const election = await elections.get();
+        const closesAt = election?.id === result.electionId ? election.closes_at.getTime() : Date.now();
+        const bindTtl = Math.max(0, Math.ceil((closesAt - Date.now()) / 1000)) + 7 * 86400;
+        // Checked again here, atomically: two members racing from one address both got codes.
+        if (!(await ipRule.bind(app.db, result.electionId, result.memberId, ip, bindTtl))) {
+          verifyOutcomes.inc({ outcome: 'ip_in_use' });
+          throw new VoteErrors.IP_IN_USE();
+        }
+        await recordAuthorization(app.db, {
+          electionId: result.electionId,
+          memberId: result.memberId,
+          ip,
+          userAgent: request.headers['user-agent'] ?? null,
+        });
+        const { token, expiresAt } = await issueToken(
+          app.redis,
+          app.redisPrefix,
+          { memberId: result.memberId, electionId: result.electionId, ip },
+          config.AUTH_TOKEN_TTL_SECONDS,
+        );
+        verifyOutcomes.inc({ outcome: 'ok' });
+        return { token, expiresAt: expiresAt.toISOString() };
+      } catch (err) {
+        throw unavailable(request, err);
+      }
+    },
+  );
+}

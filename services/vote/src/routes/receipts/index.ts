@@ -1,4 +1,30 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { countBallotsByReceipt } from '@primaries/db';
+import { receiptKey } from '@primaries/queue';
+import { VoteErrors } from '../../errors';
+import { RECEIPT_PATTERN, hashReceipt } from '../../voting/receipt';
 
-// Placeholder during development; replaced by the issue that builds these routes.
-export default async function routes(_app: FastifyInstance): Promise<void> {}
+const params = z.object({ receipt: z.string().regex(RECEIPT_PATTERN) });
+const answer = z.object({ status: z.enum(['queued', 'recorded', 'rejected']) });
+
+/**
+ * GET /api/v1/receipts/{receipt}: whether the ballot behind a receipt is still queued or
+ * recorded. Anyone may ask; the answer holds no choice and no voter.
+ */
+export default async function routes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/:receipt',
+    { schema: { summary: 'Status of a vote receipt', params, response: { 200: answer } } },
+    async (request, reply) => {
+      const { receipt } = request.params as z.infer<typeof params>;
+      const hash = hashReceipt(receipt);
+      reply.header('cache-control', 'no-store');
+      const marker = await app.redis.get(receiptKey(app.redisPrefix, hash));
+      if (marker === 'q') return { status: 'queued' as const };
+      if (marker === 'r') return { status: 'rejected' as const };
+      if ((await countBallotsByReceipt(app.db, hash)) > 0) return { status: 'recorded' as const };
+      throw new VoteErrors.RECEIPT_UNKNOWN();
+    },
+  );
+}

@@ -1,4 +1,133 @@
+import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import type { VoteConfig } from '@primaries/config';
+import { Counter, Gauge } from 'prom-client';
+import { z } from 'zod';
+import { type BallotContest, type BallotProblem, type VoteBody, checkSelections, voteBodySchema, windowState } from '@primaries/domain';
+import { QUEUES, bullPrefix } from '@primaries/queue';
+import { VoteErrors } from '../../errors';
+import { BacklogMonitor } from '../../voting/backlog';
+import { VoteBatcher } from '../../voting/batcher';
+import { electionCacheFor, voterContests } from '../../voting/election-cache';
+import { claimContests, releaseContests } from '../../voting/pre-check';
+import { newReceipt } from '../../voting/receipt';
 
-// Placeholder during development; replaced by the issue that builds these routes.
-export default async function routes(_app: FastifyInstance): Promise<void> {}
+/** Seconds a client should wait after a 503 (backlog over the limit, or Redis away). */
+export const RETRY_AFTER_BACKLOG_SECONDS = 5;
+export const RETRY_AFTER_UNAVAILABLE_SECONDS = 2;
+
+function unavailable(retryAfter: number): Error {
+  return Object.assign(new VoteErrors.UNAVAILABLE(), { retryAfter });
+}
+
+function problemError(p: BallotProblem, contests: ReadonlyMap<number, BallotContest>): Error {
+  switch (p.code) {
+    case 'DUPLICATE_CONTEST':
+      return new VoteErrors.DUPLICATE_CONTEST(p.contestId);
+    case 'NOT_YOUR_CONTEST':
+      return new VoteErrors.NOT_YOUR_CONTEST(p.contestId);
+    case 'UNKNOWN_CANDIDATE':
+      return new VoteErrors.UNKNOWN_CANDIDATE(p.candidateId, p.contestId);
+    case 'CANDIDATE_REMOVED':
+      return new VoteErrors.CANDIDATE_REMOVED(p.candidateId, p.contestId);
+    case 'TOO_MANY_MARKS':
+      return new VoteErrors.TOO_MANY_MARKS(p.contestId, contests.get(p.contestId)?.maxChoices);
+    case 'DUPLICATE_MARK':
+      return new VoteErrors.DUPLICATE_MARK(p.candidateId, p.contestId);
+  }
+}
+
+const accepted = z.object({ receipt: z.string(), status: z.literal('queued') });
+
+/**
+ * POST /api/v1/votes: check the ballot against the voter's contests, claim the contests in
+ * the Redis pre-check (all or none), queue the votes in the tick's batch, answer 202 with a
+ * receipt once the batch is in Redis. Nothing of the choice is logged.
+ */
+export default async function routes(app: FastifyInstance): Promise<void> {
+  // Cast: the results service's own `config` augmentation shares the one type program.
+  const config = app.config as unknown as VoteConfig;
+  const cache = electionCacheFor(app.db);
+  const prefix = app.redisPrefix;
+  const queue = new Queue(QUEUES.votes, { connection: app.redis, prefix: bullPrefix(prefix) });
+  queue.on('error', (err) => app.log.warn({ err: { message: err.message } }, 'votes queue error'));
+  const backlog = new BacklogMonitor(app.redis, prefix);
+  backlog.start();
+  const votesAccepted = new Counter({ name: 'votes_accepted_total', help: 'Contest votes queued (202)', registers: [app.metrics] });
+  const refused = new Counter({ name: 'vote_requests_refused_total', help: 'Vote requests refused, by error code', labelNames: ['code'], registers: [app.metrics] });
+  new Gauge({
+    name: 'votes_backlog',
+    help: 'Votes queued but not yet recorded, as this instance last saw it',
+    registers: [app.metrics],
+    collect() {
+      this.set(backlog.value);
+    },
+  });
+  const batcher = new VoteBatcher(queue, app.redis, prefix, config.VOTE_BATCH_MAX, (n) => {
+    backlog.queued(n);
+    votesAccepted.inc(n);
+  });
+  app.addHook('onClose', async () => {
+    backlog.stop();
+    await batcher.drain();
+    await queue.close();
+  });
+
+  const refuse = (err: Error & { code?: string }): Error => {
+    refused.inc({ code: err.code ?? 'unknown' });
+    return err;
+  };
+
+  app.post(
+    '/',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        summary: 'Cast the ballot: one selection per contest of the voter',
+        security: [{ bearer: [] }],
+        body: voteBodySchema,
+        response: { 202: accepted },
+      },
+    },
+    async (request, reply) => {
+      const session = request.session!;
+      const body = request.body as VoteBody;
+      const view = await cache.election(session.electionId);
+      if (!view) throw refuse(new VoteErrors.NOT_ELIGIBLE());
+      if (windowState(view.election) !== 'open') throw refuse(new VoteErrors.WINDOW_CLOSED());
+      const place = await cache.member(session.memberId);
+      if (!place || place.status !== 'active') throw refuse(new VoteErrors.NOT_ELIGIBLE());
+
+      const mine = new Map(voterContests(view, place).map((c) => [c.id, c.rules] as const));
+      const { problems, checked } = checkSelections(body.selections, mine);
+      if (problems[0]) throw refuse(problemError(problems[0], mine));
+
+      // Shed load before claiming anything: the voter can simply retry later.
+      if (backlog.value >= config.VOTE_BACKLOG_LIMIT) throw refuse(unavailable(RETRY_AFTER_BACKLOG_SECONDS));
+
+      const { receipt, hash } = newReceipt();
+      const contestIds = checked.map((c) => c.contestId);
+      let conflict: number | null;
+      try {
+        conflict = await claimContests(app.redis, prefix, session.electionId, session.memberId, contestIds, hash);
+      } catch (err) {
+        request.log.warn({ err: { message: (err as Error).message } }, 'pre-check failed');
+        throw refuse(unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS));
+      }
+      if (conflict !== null) throw refuse(new VoteErrors.ALREADY_VOTED(conflict));
+
+      try {
+        await batcher.submit(checked.map((c) => ({ memberId: session.memberId, contestId: c.contestId, marks: c.marks, receiptHash: hash })));
+      } catch (err) {
+        // Not queued: undo the claim so the voter can try again.
+        request.log.warn({ err: { message: (err as Error).message } }, 'vote batch not queued');
+        await releaseContests(app.redis, prefix, session.electionId, session.memberId, contestIds, hash).catch((e: Error) =>
+          request.log.error({ err: { message: e.message } }, 'pre-check not released'),
+        );
+        throw refuse(unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS));
+      }
+      reply.code(202).header('cache-control', 'no-store');
+      return { receipt, status: 'queued' as const };
+    },
+  );
+}

@@ -1,0 +1,67 @@
+import { pathToFileURL } from 'node:url';
+import { loadConfig } from '@primaries/config';
+import type { ServiceName } from '@primaries/config';
+
+/**
+ * The four processes of the stack: entry files (relative to the repository root), log
+ * colours, and the path of their own liveness check (the gateway routes /health by Host
+ * to the sites, and answers for itself under /_gateway/ on any host).
+ */
+export const SERVICES: readonly { name: ServiceName; entry: string; color: string; healthPath: string }[] = [
+  { name: 'gateway', entry: 'services/gateway/src/server.ts', color: 'magenta', healthPath: '/_gateway/health' },
+  { name: 'vote', entry: 'services/vote/src/server.ts', color: 'green', healthPath: '/health' },
+  { name: 'results', entry: 'services/results/src/server.ts', color: 'cyan', healthPath: '/health' },
+  { name: 'worker', entry: 'services/worker/src/main.ts', color: 'yellow', healthPath: '/health' },
+];
+
+export interface StackPorts {
+  gateway: number;
+  vote: number;
+  results: number;
+  worker: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Ports from the environment with each service's own config defaults (8080, 3001, 3002, 3003). */
+export function stackPorts(env: Env): StackPorts {
+  const pick = (name: string, fallback: number) => {
+    const v = env[name];
+    return v ? Number(v) : fallback;
+  };
+  return { gateway: pick('GATEWAY_PORT', 8080), vote: pick('VOTE_PORT', 3001), results: pick('RESULTS_PORT', 3002), worker: pick('WORKER_PORT', 3003) };
+}
+
+/**
+ * The environment every service of the local stack gets: the caller's, the resolved
+ * DATABASE_URL/REDIS_URL, and upstream URLs that agree with the ports.
+ */
+export function serviceEnv(env: Env, urls: { databaseUrl: string; redisUrl: string }): Record<string, string> {
+  const ports = stackPorts(env);
+  const out: Record<string, string> = {
+    NODE_ENV: env.NODE_ENV || 'development',
+    DATABASE_URL: urls.databaseUrl,
+    REDIS_URL: urls.redisUrl,
+    GATEWAY_PORT: String(ports.gateway),
+    VOTE_PORT: String(ports.vote),
+    RESULTS_PORT: String(ports.results),
+    WORKER_PORT: String(ports.worker),
+    VOTE_UPSTREAM: env.VOTE_UPSTREAM || `http://127.0.0.1:${ports.vote}`,
+    RESULTS_UPSTREAM: env.RESULTS_UPSTREAM || `http://127.0.0.1:${ports.results}`,
+  };
+  return out;
+}
+
+/** Validates each service's configuration as it will start, so a bad variable stops us before anything runs. */
+export function checkServiceConfigs(names: readonly ServiceName[], env: Env): void {
+  for (const name of names) loadConfig(name, env);
+}
+
+/**
+ * The shell command that runs one service: `exec node --import tsx <entry>`, a single
+ * process (no tsx CLI wrapper relaying signals), so SIGTERM reaches close-with-grace once.
+ */
+export function serviceCommand(entry: string): string {
+  const loader = pathToFileURL(require.resolve('tsx')).href;
+  return `exec ${JSON.stringify(process.execPath)} --enable-source-maps --import ${JSON.stringify(loader)} ${JSON.stringify(entry)}`;
+}

@@ -1,0 +1,265 @@
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from '@primaries/config';
+import type { ServiceName } from '@primaries/config';
+import { migrate } from './commands/db';
+import { isDatabaseEmpty, seedDemo } from './seed';
+import { StackError, isLocalHost } from './stack/errors';
+import { waitHealthy } from './stack/health';
+import type { HealthTarget } from './stack/health';
+import { canEmbedFor, probePostgres, startEmbeddedPostgres } from './stack/postgres';
+import { hasRedisServer, probeRedis, startLocalRedis } from './stack/redis';
+import { runServices } from './stack/run-services';
+import { SERVICES, checkServiceConfigs, serviceCommand, serviceEnv, stackPorts } from './stack/services';
+
+/**
+ * `pnpm start`: the whole stack on one machine in one command. Uses DATABASE_URL and
+ * REDIS_URL (or the local defaults); when nothing answers there, runs an embedded
+ * Postgres and a redis-server with their data under .data/; migrates, seeds the demo
+ * election into an empty database, then runs gateway, vote, results and worker with
+ * prefixed logs until Ctrl-C, and stops everything in order: services, Postgres, Redis.
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/primaries';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+interface StartOptions {
+  dataDir: string;
+  pgPort: number;
+  redisPort: number;
+  services: ServiceName[];
+  seed: boolean;
+  members?: number;
+  timeout: number;
+  prepareOnly: boolean;
+}
+
+const tty = Boolean(process.stdout.isTTY);
+const log = (msg: string) => console.log(`${tty ? '\x1b[1m[start]\x1b[0m' : '[start]'} ${msg}`);
+
+/** A URL for printing: without its password. */
+function safeUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('not a port number');
+  return n;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('not a positive integer');
+  return n;
+}
+
+function serviceList(value: string): ServiceName[] {
+  const known = SERVICES.map((s) => s.name);
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !known.includes(n as ServiceName));
+  if (unknown.length || names.length === 0) throw new InvalidArgumentError(`choose from ${known.join(', ')}`);
+  return names as ServiceName[];
+}
+
+function parseOptions(argv: string[]): StartOptions {
+  const program = new Command()
+    .name('pnpm start')
+    .description('Run the whole primaries stack locally: Postgres and Redis (embedded if none answer), migrations, demo seed, gateway, vote, results, worker')
+    .addOption(new Option('--data-dir <dir>', 'where the embedded Postgres and Redis keep their files').default(path.join(ROOT, '.data'), '.data'))
+    .addOption(new Option('--pg-port <port>', 'port of the embedded Postgres, used when DATABASE_URL does not answer').argParser(port).default(54329))
+    .addOption(new Option('--redis-port <port>', 'port of the local redis-server, used when REDIS_URL does not answer').argParser(port).default(63790))
+    .addOption(new Option('--services <list>', 'comma-separated services to run').argParser(serviceList).default(SERVICES.map((s) => s.name), 'all'))
+    .option('--no-seed', 'do not seed the demo election into an empty database')
+    .addOption(new Option('--members <n>', 'members in the demo register (default: the seed command\'s)').argParser(positiveInt))
+    .option('--prepare-only', 'only migrate and seed the database (docker compose\'s `migrate` service), then exit', false)
+    .addOption(new Option('--timeout <seconds>', 'how long the services may take to become healthy').argParser(positiveInt).default(60))
+    .showHelpAfterError();
+  program.parse(argv);
+  return program.opts<StartOptions>();
+}
+
+/** Whether nothing listens on the port yet (a clear message beats a service crashing on EADDRINUSE). */
+function portFree(p: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port: p, host: '0.0.0.0', exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+/** Applies pending migrations, then seeds the demo election when the database holds none. */
+async function prepareDatabase(databaseUrl: string, opts: StartOptions): Promise<void> {
+  const applied = await migrate(databaseUrl);
+  log(applied.length ? `migrated: ${applied.join(', ')}` : 'schema is up to date');
+  if (opts.seed && (await isDatabaseEmpty(databaseUrl))) {
+    log('empty database: seeding the demo election');
+    const seeded = await seedDemo({
+      databaseUrl,
+      ...(opts.members ? { members: opts.members } : {}),
+      csvPath: path.join(opts.dataDir, 'members.csv'),
+      progress: Boolean(process.stdout.isTTY),
+    });
+    log(`seeded election ${seeded.electionId}: ${seeded.members} members, ${seeded.contests} contests, ${seeded.candidates} candidates `
+      + `in ${(seeded.ms / 1000).toFixed(1)} s; register in ${path.relative(process.cwd(), seeded.csvPath) || seeded.csvPath}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv);
+  const started = Date.now();
+  const cleanups: Array<() => Promise<void>> = [];
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () => (cleaned ??= (async () => {
+    // The services are down by now; then Postgres, then Redis (the worker's close order).
+    for (const fn of cleanups) await fn().catch((err: unknown) => log(`while stopping: ${String(err)}`));
+  })());
+
+  // Before the services run, a signal stops what we started and exits; once they run,
+  // concurrently forwards the signal to them and main() goes on to stop Postgres/Redis.
+  const abort = new AbortController();
+  let servicesRunning = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (abort.signal.aborted) return;
+    abort.abort();
+    log(`${signal}: stopping`);
+    if (!servicesRunning) void cleanup().finally(() => process.exit(130));
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+
+  try {
+    // 1. Postgres
+    let databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+    const pgProbe = await probePostgres(databaseUrl);
+    if (!pgProbe.ok) {
+      const where = new URL(databaseUrl).host;
+      if (pgProbe.reason === 'refused') {
+        throw new StackError(`Postgres at ${where} answers but refuses us: ${pgProbe.message}`, 'fix DATABASE_URL (user, password, sslmode)');
+      }
+      if (!canEmbedFor(databaseUrl) || opts.prepareOnly) {
+        throw new StackError(`no Postgres answers at ${where}`, 'start that server, or unset DATABASE_URL to use a local or embedded one');
+      }
+      log(`no Postgres answers at ${where}`);
+      const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || 'primaries';
+      const pg = await startEmbeddedPostgres({ dataDir: path.join(opts.dataDir, 'postgres'), port: opts.pgPort, database, log });
+      cleanups.push(async () => {
+        log('stopping embedded Postgres');
+        await pg.stop();
+      });
+      databaseUrl = pg.url;
+    }
+
+    if (opts.prepareOnly) {
+      await prepareDatabase(databaseUrl, opts);
+      return 0;
+    }
+
+    // 2. Redis
+    let redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+    if (!(await probeRedis(redisUrl))) {
+      const where = new URL(redisUrl).host;
+      if (!isLocalHost(new URL(redisUrl).hostname)) {
+        throw new StackError(`no Redis answers at ${where}`, 'start that server, or unset REDIS_URL to use a local one');
+      }
+      if (!hasRedisServer()) {
+        throw new StackError(`no Redis answers at ${where} and redis-server is not installed`,
+          'install Redis 7 (apt-get install redis-server, brew install redis) or set REDIS_URL to a running one');
+      }
+      log(`no Redis answers at ${where}`);
+      const redis = await startLocalRedis({ dataDir: path.join(opts.dataDir, 'redis'), port: opts.redisPort, configFile: path.join(ROOT, 'infra/redis/redis.conf'), log });
+      cleanups.push(async () => {
+        log('stopping redis-server');
+        await redis.stop();
+      });
+      redisUrl = redis.url;
+    }
+    if (abort.signal.aborted) return 130;
+
+    // 3. Configuration of every service, checked before anything runs.
+    const env = { ...process.env, ...serviceEnv(process.env, { databaseUrl, redisUrl }) };
+    checkServiceConfigs(opts.services, env);
+    const selected = SERVICES.filter((s) => opts.services.includes(s.name));
+    for (const s of selected) {
+      if (!existsSync(path.join(ROOT, s.entry))) throw new StackError(`${s.name}: ${s.entry} does not exist`, `run without it: --services ${opts.services.filter((n) => n !== s.name).join(',')}`);
+    }
+    const ports = stackPorts(env);
+    for (const s of selected) {
+      const p = ports[s.name];
+      if (!(await portFree(p))) {
+        throw new StackError(`${s.name}: port ${p} is in use`, `stop what listens there, or set ${s.name.toUpperCase()}_PORT to another port`);
+      }
+    }
+
+    // 4. Schema and demo data.
+    await prepareDatabase(databaseUrl, opts);
+    if (abort.signal.aborted) return 130;
+
+    // 5. The services, in one terminal with prefixed, coloured logs.
+    const services = await runServices(
+      selected.map((s) => ({ name: s.name, command: serviceCommand(s.entry), color: s.color, env, cwd: ROOT })),
+      // The worker may take up to 30 s to finish its current jobs (close-with-grace delay).
+      { forceAfterMs: 35_000 },
+    );
+    servicesRunning = true;
+    let exited = false;
+    void services.finished.then(() => { exited = true; });
+
+    const voteHost = env.VOTE_HOST || 'vote.localhost';
+    const resultsHost = env.RESULTS_HOST || 'localhost';
+    const targets: HealthTarget[] = selected.map((s) => ({ label: s.name, url: `http://127.0.0.1:${ports[s.name]}${s.healthPath}` }));
+    if (opts.services.includes('gateway')) {
+      if (opts.services.includes('vote')) targets.push({ label: `gateway → vote (Host: ${voteHost})`, url: `http://127.0.0.1:${ports.gateway}/health`, host: voteHost });
+      if (opts.services.includes('results')) targets.push({ label: `gateway → results (Host: ${resultsHost})`, url: `http://127.0.0.1:${ports.gateway}/health`, host: resultsHost });
+    }
+    const ready = new AbortController();
+    void services.finished.then(() => ready.abort());
+    abort.signal.addEventListener('abort', () => ready.abort());
+    const notHealthy = await waitHealthy(targets, { timeoutMs: opts.timeout * 1000, signal: ready.signal });
+
+    if (!abort.signal.aborted && !exited && notHealthy.length > 0) {
+      log(`not healthy after ${opts.timeout} s: ${notHealthy.join(', ')}; stopping`);
+      services.stop();
+      await services.finished;
+      return 1;
+    }
+    if (!abort.signal.aborted && !exited) {
+      const at = (host: string) => `http://${host}${ports.gateway === 80 ? '' : `:${ports.gateway}`}`;
+      const lines = [
+        `up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        ...(opts.services.includes('gateway') && opts.services.includes('vote') ? [`  vote site      ${at(voteHost)}`] : []),
+        ...(opts.services.includes('gateway') && opts.services.includes('results') ? [`  results site   ${at(resultsHost)}`] : []),
+        ...selected.map((s) => `  ${s.name.padEnd(14)} http://127.0.0.1:${ports[s.name]}  (${s.name === 'gateway' ? '/_gateway/health …' : `/health /ready /metrics${s.name === 'worker' ? '' : ' /docs'}`})`),
+        `  Postgres       ${safeUrl(databaseUrl)}`,
+        `  Redis          ${safeUrl(redisUrl)}`,
+        ...(env.SMS_PROVIDER === 'http' ? [] : ['  SMS codes      pnpm primaries sms tail   (SMS_PROVIDER=outbox)']),
+        'Ctrl-C stops everything.',
+      ];
+      log(lines.join('\n'));
+    }
+
+    const ok = await services.finished;
+    // Stopped by a signal with every service closing cleanly: 0; a service that failed or exited on its own: 1.
+    return abort.signal.aborted && ok && !services.failed() ? 0 : 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof StackError) {
+      console.error(`[start] ${err.message}\n[start] fix: ${err.fix}`);
+    } else if (err instanceof ConfigError) {
+      console.error(`[start] ${err.message}`);
+    } else {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    }
+    process.exit(1);
+  },
+);

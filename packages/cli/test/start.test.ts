@@ -1,0 +1,155 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, createTestRedis, waitFor } from '@primaries/testing';
+import type { TestDatabase, TestRedis } from '@primaries/testing';
+import { httpStatus } from '../src/stack/health';
+import { probePostgres } from '../src/stack/postgres';
+import { probeRedis } from '../src/stack/redis';
+
+// `pnpm start` run for real as a child process: real Postgres and Redis, real services,
+// ephemeral ports, then stopped by a signal as Ctrl-C would.
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function runStart(args: string[], env: Record<string, string>): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/start.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function stop(run: Run | undefined): Promise<void> {
+  if (!run || run.child.exitCode !== null) return;
+  run.child.kill('SIGTERM');
+  await run.exited;
+}
+
+describe('pnpm start', () => {
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let run: Run | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('start');
+    redis = await createTestRedis('start');
+  });
+  afterEach(async () => {
+    await stop(run);
+    run = undefined;
+  });
+  afterAll(async () => {
+    await redis.cleanup();
+    await db.drop();
+  });
+
+  it('runs the whole stack behind the gateway, seeded, and stops it cleanly on SIGTERM', async () => {
+    const ports = { gateway: await freePort(), vote: await freePort(), results: await freePort(), worker: await freePort() };
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'primaries-start-'));
+    try {
+      run = runStart(['--members', '300', '--data-dir', dataDir, '--timeout', '80'], {
+        DATABASE_URL: db.url,
+        REDIS_URL: redis.url,
+        REDIS_PREFIX: redis.prefix,
+        GATEWAY_PORT: String(ports.gateway),
+        VOTE_PORT: String(ports.vote),
+        RESULTS_PORT: String(ports.results),
+        WORKER_PORT: String(ports.worker),
+      });
+      const current = run;
+      await waitFor(() => /up in [\d.]+ s/.test(current.output()) || current.child.exitCode !== null, { timeoutMs: 85_000, intervalMs: 200, message: 'the stack to be up' });
+      expect(current.output()).toMatch(`vote site      http://vote.localhost:${ports.gateway}`);
+      expect(current.output()).toMatch(`results site   http://localhost:${ports.gateway}`);
+
+      // The sites are reachable through the gateway by Host, and the worker on its own port.
+      const gw = `http://127.0.0.1:${ports.gateway}`;
+      expect(await httpStatus(`${gw}/health`, 'vote.localhost')).toBe(200);
+      expect(await httpStatus(`${gw}/health`, 'localhost')).toBe(200);
+      expect(await httpStatus(`${gw}/health`, 'elsewhere.example')).toBe(404);
+      expect(await httpStatus(`http://127.0.0.1:${ports.worker}/health`)).toBe(200);
+
+      // The empty database got the schema and the demo election.
+      const elections = await db.db.selectFrom('elections').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(elections.n)).toBe(1);
+      const members = await db.db.selectFrom('members').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(members.n)).toBe(300);
+
+      current.child.kill('SIGTERM');
+      const code = await current.exited;
+      // Output in the failure message: which service did not close cleanly.
+      expect({ code, output: code === 0 ? '' : current.output() }).toEqual({ code: 0, output: '' });
+      for (const p of Object.values(ports)) expect(await httpStatus(`http://127.0.0.1:${p}/health`)).toBe(0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('runs an embedded Postgres and its own redis-server when nothing answers, and stops both', async () => {
+    const [pgPort, redisPort, deadPg, deadRedis, workerPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'primaries-start-'));
+    // Run as root, Postgres runs as the postgres user, which must reach its data directory.
+    await chmod(dataDir, 0o755);
+    try {
+      run = runStart(['--services', 'worker', '--no-seed', '--data-dir', dataDir, '--pg-port', String(pgPort), '--redis-port', String(redisPort)], {
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${deadPg}/primaries`,
+        REDIS_URL: `redis://127.0.0.1:${deadRedis}`,
+        REDIS_PREFIX: redis.prefix,
+        WORKER_PORT: String(workerPort),
+      });
+      const current = run;
+      await waitFor(() => /up in [\d.]+ s/.test(current.output()) || current.child.exitCode !== null, { timeoutMs: 85_000, intervalMs: 200, message: 'the stack to be up' });
+      expect(current.output()).toMatch(`Postgres       postgres://postgres@127.0.0.1:${pgPort}/primaries`);
+      expect(current.output()).toMatch(`Redis          redis://127.0.0.1:${redisPort}`);
+      expect(await httpStatus(`http://127.0.0.1:${workerPort}/ready`)).toBe(200);
+
+      current.child.kill('SIGINT');
+      const code = await current.exited;
+      expect({ code, output: code === 0 ? '' : current.output() }).toEqual({ code: 0, output: '' });
+      expect(current.output()).toMatch('stopping embedded Postgres');
+      expect(current.output()).toMatch('stopping redis-server');
+      // Both servers are gone, and their data stays for the next run.
+      expect((await probePostgres(`postgres://postgres@127.0.0.1:${pgPort}/primaries`, 1000)).ok).toBe(false);
+      expect(await probeRedis(`redis://127.0.0.1:${redisPort}`, 1000)).toBe(false);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('names the fix when the configured Postgres is remote and down', async () => {
+    run = runStart(['--no-seed'], { DATABASE_URL: 'postgres://postgres@db.invalid:5432/primaries' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/no Postgres answers at db\.invalid:5432/);
+    expect(run.output()).toMatch(/fix: start that server, or unset DATABASE_URL/);
+  }, 30_000);
+
+  it('refuses an unknown service name', async () => {
+    run = runStart(['--services', 'vote,ballotbox'], {});
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/--services.*choose from gateway, vote, results, worker/);
+  }, 30_000);
+});

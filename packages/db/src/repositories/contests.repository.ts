@@ -1,0 +1,105 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../database';
+
+/** An election with everything its ballots show: contests and every candidate (removed ones too). */
+export interface ElectionBallotData {
+  election: {
+    id: number;
+    name: string;
+    opensAt: Date;
+    closesAt: Date;
+    openedAt: Date | null;
+    closedAt: Date | null;
+  };
+  contests: Array<{
+    id: number;
+    name: string;
+    level: 'national' | 'region' | 'district';
+    regionId: number | null;
+    districtId: number | null;
+    seats: number;
+    maxChoices: number;
+  }>;
+  /** In ballot order within each contest. */
+  candidates: Array<{
+    id: number;
+    contestId: number;
+    name: string;
+    gender: 'F' | 'M';
+    birthDate: string;
+    occupation: string | null;
+    status: 'active' | 'removed';
+  }>;
+}
+
+/** Loads one election's ballot data in three queries, or null when there is no such election. */
+export async function loadElectionBallotData(db: Kysely<Database>, electionId: number): Promise<ElectionBallotData | null> {
+  const e = await db
+    .selectFrom('elections')
+    .select(['id', 'name', 'opens_at', 'closes_at', 'opened_at', 'closed_at'])
+    .where('id', '=', electionId)
+    .executeTakeFirst();
+  if (!e) return null;
+  const contests = await db
+    .selectFrom('contests')
+    .select(['id', 'name', 'level', 'region_id', 'district_id', 'seats', 'max_choices'])
+    .where('election_id', '=', electionId)
+    .orderBy('id')
+    .execute();
+  const candidates = await db
+    .selectFrom('candidates')
+    .innerJoin('contests', 'contests.id', 'candidates.contest_id')
+    .select(['candidates.id', 'candidates.contest_id', 'candidates.full_name', 'candidates.gender', 'candidates.birth_date', 'candidates.occupation', 'candidates.status'])
+    .where('contests.election_id', '=', electionId)
+    .orderBy('candidates.contest_id')
+    .orderBy('candidates.ballot_order')
+    .orderBy('candidates.id')
+    .execute();
+  return {
+    election: { id: e.id, name: e.name, opensAt: e.opens_at, closesAt: e.closes_at, openedAt: e.opened_at, closedAt: e.closed_at },
+    contests: contests.map((c) => ({
+      id: c.id,
+      name: c.name,
+      level: c.level,
+      regionId: c.region_id,
+      districtId: c.district_id,
+      seats: c.seats,
+      maxChoices: c.max_choices,
+    })),
+    candidates: candidates.map((c) => ({
+      id: c.id,
+      contestId: c.contest_id,
+      name: c.full_name,
+      gender: c.gender,
+      birthDate: c.birth_date,
+      occupation: c.occupation,
+      status: c.status,
+    })),
+  };
+}
+
+/** A member's place and status: which contests they vote in, and whether they still may. */
+export async function findMemberPlace(
+  db: Kysely<Database>,
+  memberId: string,
+): Promise<{ regionId: number; districtId: number; status: 'active' | 'expelled' | 'blocked' | 'suspended' } | null> {
+  const m = await db.selectFrom('members').select(['region_id', 'district_id', 'status']).where('id', '=', memberId).executeTakeFirst();
+  return m ? { regionId: m.region_id, districtId: m.district_id, status: m.status } : null;
+}
+
+/** Which of these contest ids exist (the worker's guard against votes for unknown contests). */
+export async function existingContestIds(db: Kysely<Database>, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('contests').select('id').where('id', 'in', [...ids]).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Candidate ids of these contests, by contest (removed ones too: removal after a vote does not void it). */
+export async function candidateIdsByContest(db: Kysely<Database>, contestIds: readonly number[]): Promise<Map<number, Set<number>>> {
+  const out = new Map<number, Set<number>>();
+  if (contestIds.length === 0) return out;
+  const rows = await db.selectFrom('candidates').select(['id', 'contest_id']).where('contest_id', 'in', [...contestIds]).execute();
+  for (const id of contestIds) out.set(id, new Set());
+  for (const r of rows) out.get(r.contest_id)?.add(r.id);
+  return out;
+}

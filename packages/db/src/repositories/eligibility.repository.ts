@@ -1,0 +1,39 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../database';
+
+/** What authorization needs of a member: nothing more is read on the hot path. */
+export interface MemberForAuth {
+  id: string;
+  phone: string;
+  status: string;
+  admitted_at: string;
+}
+
+/** The member with this IIN (unique index `members_iin_key`), or undefined. */
+export async function findMemberForAuth(db: Kysely<Database>, iin: string): Promise<MemberForAuth | undefined> {
+  return db.selectFrom('members').select(['id', 'phone', 'status', 'admitted_at']).where('iin', '=', iin).executeTakeFirst();
+}
+
+export interface ElectionForAuth {
+  id: number;
+  freeze_date: string;
+  opens_at: Date;
+  closes_at: Date;
+}
+
+/**
+ * The election authorization is for: the one open now (server time), else the next to
+ * open, else the most recent. Members authorize ahead of opening, as in 2020.
+ */
+export async function currentElectionForAuth(db: Kysely<Database>, now: Date = new Date()): Promise<ElectionForAuth | undefined> {
+  return db
+    .selectFrom('elections')
+    .select(['id', 'freeze_date', 'opens_at', 'closes_at'])
+    .orderBy(
+      sql`case when closed_at is null and opens_at <= ${now} and closes_at > ${now} then 0
+               when closed_at is null and opens_at > ${now} then 1 else 2 end`,
+    )
+    .orderBy('opens_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}

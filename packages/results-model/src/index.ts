@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/**
+ * The results snapshot: what the worker's tally job writes to Redis and the results
+ * service serves. One JSON document per rebuild, versioned, never edited in place.
+ */
+
+const level = z.enum(['national', 'region', 'district']);
+
+export const candidateResultSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  ballotOrder: z.number().int(),
+  /** Online marks + accepted paper protocol votes; 0 for a removed candidate (their marks are not counted). */
+  votes: z.number().int(),
+  online: z.number().int(),
+  paper: z.number().int(),
+  /** votes / ballots in the contest × 100, two decimals. */
+  percent: z.number(),
+  /** Competition rank by votes (1, 2, 2, 4); null for a removed candidate. */
+  rank: z.number().int().nullable(),
+  woman: z.boolean(),
+  /** Under 35 on election day. */
+  youth: z.boolean(),
+  removed: z.boolean(),
+  /** Rank among women / among the under-35s (null when not in that group or removed). */
+  womenRank: z.number().int().nullable(),
+  youthRank: z.number().int().nullable(),
+});
+export type CandidateResult = z.infer<typeof candidateResultSchema>;
+
+export const quotaReportSchema = z.object({
+  /** Size of the list formed from the results: the contest's seats. */
+  seats: z.number().int(),
+  /** Ids of the top-`seats` active candidates by rank. */
+  top: z.array(z.number().int()),
+  women: z.number().int(),
+  youth: z.number().int(),
+  womenRequired: z.number().int(),
+  youthRequired: z.number().int(),
+  womenShare: z.number(),
+  youthShare: z.number(),
+  womenMet: z.boolean(),
+  youthMet: z.boolean(),
+});
+export type QuotaReport = z.infer<typeof quotaReportSchema>;
+
+export const contestResultSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  nameKk: z.string().nullable(),
+  level,
+  regionId: z.number().int().nullable(),
+  region: z.string().nullable(),
+  regionKk: z.string().nullable(),
+  districtId: z.number().int().nullable(),
+  district: z.string().nullable(),
+  districtKk: z.string().nullable(),
+  seats: z.number().int(),
+  maxChoices: z.number().int(),
+  /** Ballots in the contest: online ballots + ballots cast on accepted paper protocols. */
+  ballots: z.number().int(),
+  online: z.number().int(),
+  paper: z.number().int(),
+  candidates: z.array(candidateResultSchema),
+  quotas: quotaReportSchema,
+});
+export type ContestResult = z.infer<typeof contestResultSchema>;
+
+export const turnoutSchema = z.object({
+  /** Active members admitted before the freeze date. */
+  eligible: z.number().int(),
+  /** Distinct members who authorized in this election. */
+  authorized: z.number().int(),
+  /** Distinct members who voted in at least one contest (either channel). */
+  voted: z.number().int(),
+});
+export type Turnout = z.infer<typeof turnoutSchema>;
+
+export const regionTurnoutSchema = turnoutSchema.extend({
+  regionId: z.number().int(),
+  region: z.string(),
+  regionKk: z.string().nullable(),
+});
+export type RegionTurnout = z.infer<typeof regionTurnoutSchema>;
+
+export const snapshotSchema = z.object({
+  /** Monotonic per deployment (Redis INCR); the ETag is built from it. */
+  version: z.number().int().positive(),
+  electionId: z.number().int(),
+  election: z.object({
+    id: z.number().int(),
+    name: z.string(),
+    nameKk: z.string().nullable(),
+    opensAt: z.string(),
+    closesAt: z.string(),
+    state: z.enum(['upcoming', 'open', 'closed']),
+  }),
+  generatedAt: z.string(),
+  nextRefreshAt: z.string(),
+  refreshSeconds: z.number().int().positive(),
+  /** True once the election's results_published_at is set. */
+  final: z.boolean(),
+  /** How long the rebuild's queries took, in ms. */
+  buildMs: z.number(),
+  turnout: turnoutSchema,
+  turnoutByRegion: z.array(regionTurnoutSchema),
+  contests: z.array(contestResultSchema),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+/** A snapshot before it has a version number (what the tally computes). */
+export type SnapshotDraft = Omit<Snapshot, 'version'>;
+
+/** Redis key names for a deployment's REDIS_PREFIX. */
+export function resultsKeys(prefix: string) {
+  return {
+    /** Counter handing out snapshot versions. */
+    sequence: `${prefix}:results:seq`,
+    /** The current version number (set in the same MULTI as the snapshot). */
+    current: `${prefix}:results:current`,
+    /** One snapshot's JSON. */
+    version: (n: number) => `${prefix}:results:v${n}`,
+    /** Pub/sub channel: the message is the new version number. */
+    channel: `${prefix}:results:updated`,
+  };
+}
+
+/** Seconds a superseded snapshot stays readable, for readers who just read the old pointer. */
+export const SUPERSEDED_TTL_SECONDS = 300;

@@ -1,0 +1,101 @@
+import Fastify, { type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
+import type { Redis } from 'ioredis';
+import { Gauge } from 'prom-client';
+import type { GatewayConfig } from '@primaries/config';
+import { baseServerOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisOptions } from '@primaries/service-kit';
+import { Redis as RedisClient } from 'ioredis';
+import { GatewayErrors } from './errors';
+import { createGatewayMetrics } from './metrics';
+import { requestLogPlugin } from './plugins/request-log';
+import { ResultsCache } from './plugins/results-cache';
+import { SITE_PREFIX, UNKNOWN_HOST_PREFIX, hostRewriter, requestId } from './routing';
+import resultsSite from './routes/results';
+import unknownHost from './routes/unknown-host';
+import voteSite from './routes/vote';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: GatewayConfig;
+    /** The results cache, or null when RESULTS_GATEWAY_CACHE is off. */
+    resultsCache: ResultsCache | null;
+  }
+}
+
+export interface GatewayAppDeps {
+  /** Use this Redis client (not closed with the app) instead of connecting to REDIS_URL. */
+  redis?: Redis;
+}
+
+/**
+ * The one public entry point as an app that never listens (server.ts listens; tests use
+ * inject() or listen on port 0). Host picks the site; the gateway's own /health, /ready,
+ * /metrics and /docs are under /_gateway/ on any host.
+ */
+export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
+  // baseServerOptions' disableRequestLogging is deprecated in fastify 5.x (FSTDEP023): logController replaces it.
+  const { disableRequestLogging: _deprecated, ...base } = baseServerOptions();
+  const app = Fastify({
+    ...base,
+    // Our own ids: a sane incoming x-request-id is kept, anything else replaced.
+    requestIdHeader: false,
+    genReqId: requestId,
+    rewriteUrl: hostRewriter({ vote: config.VOTE_HOST, results: config.RESULTS_HOST }),
+    trustProxy: config.TRUSTED_PROXIES.length ? [...config.TRUSTED_PROXIES] : false,
+    // Fastify answers undecodable URLs before any hook; give them the gateway's error shape.
+    frameworkErrors: (error, request, reply) => {
+      const bad = new GatewayErrors.BAD_PATH();
+      request.log.info({ code: error.code }, 'bad request url');
+      (reply as FastifyReply).header('x-request-id', request.id).code(400).send({ error: { code: bad.code, message: bad.message } });
+    },
+    // One line per request, written by requestLogPlugin.
+    logController: new LogController({ disableRequestLogging: true }),
+    ...fastifyOptions,
+  });
+  app.decorate('config', config);
+
+  await app.register(errorHandlerPlugin, { prefix: 'GATEWAY' });
+  await app.register(observabilityPlugin, { service: 'gateway' });
+  await app.register(requestLogPlugin);
+  await app.register(docsPlugin, {
+    title: 'primaries gateway',
+    description:
+      'One public port; the Host header picks the site (VOTE_HOST → vote service, RESULTS_HOST → results service). ' +
+      "The gateway's own /health, /ready, /metrics and /docs are served under /_gateway/ on any host.",
+  });
+  // A request-path client that fails fast, with a short command timeout: a slow Redis must not stall requests.
+  // disconnectTimeout: ioredis keeps a timer of this length after disconnecting from a Redis it never reached.
+  const redis = deps.redis ?? new RedisClient(config.REDIS_URL, { ...redisOptions('request'), commandTimeout: 500, disconnectTimeout: 200 });
+  await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX, client: redis });
+  if (!deps.redis) app.addHook('onClose', async () => void redis.disconnect());
+  // Give the first connection a moment so the first requests are limited, but start without Redis if it is away.
+  await firstConnection(redis, 2000);
+
+  const metrics = createGatewayMetrics(app.metrics);
+  const cache = config.RESULTS_GATEWAY_CACHE ? new ResultsCache(config.RESULTS_GATEWAY_CACHE_MAX_BYTES) : null;
+  app.decorate('resultsCache', cache);
+  if (cache) {
+    new Gauge({ name: 'gateway_results_cache_entries', help: 'Answers held in the results cache', registers: [app.metrics], collect() { this.set(cache.entries); } });
+    new Gauge({ name: 'gateway_results_cache_bytes', help: 'Approximate bytes held in the results cache', registers: [app.metrics], collect() { this.set(cache.bytes); } });
+  }
+
+  await app.register(voteSite, { prefix: SITE_PREFIX.vote, config, metrics });
+  await app.register(resultsSite, { prefix: SITE_PREFIX.results, config, metrics, cache });
+  await app.register(unknownHost, { prefix: UNKNOWN_HOST_PREFIX });
+  return app;
+}
+
+/** Resolves when the client is ready, fails to connect once, or after `ms` — never rejects. */
+function firstConnection(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      redis.off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+    redis.once('error', done);
+  });
+}

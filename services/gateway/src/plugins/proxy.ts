@@ -1,0 +1,129 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders as Http2IncomingHttpHeaders } from 'node:http2';
+import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GatewayConfig } from '@primaries/config';
+import { GatewayErrors } from '../errors';
+import type { GatewayMetrics } from '../metrics';
+import type { Site } from '../routing';
+
+type AnyHeaders = IncomingHttpHeaders | Http2IncomingHttpHeaders;
+
+/** Seconds a client should wait before retrying when an upstream is down. */
+export const UPSTREAM_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Registers @fastify/reply-from for one upstream in the calling (encapsulated) site context:
+ * an undici keep-alive pool sized for 1,000 concurrent clients, bounded connect and
+ * response timeouts so nothing hangs, and request bodies streamed through unparsed.
+ */
+export async function registerUpstream(app: FastifyInstance, upstream: string, config: GatewayConfig): Promise<void> {
+  // Bodies are the upstream's business: stream them through instead of parsing JSON twice.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  await app.register(replyFrom, {
+    base: upstream,
+    disableRequestLogging: true,
+    // reply-from only closes its undici agent on app close with this set.
+    destroyAgent: true,
+    undici: {
+      connections: config.GATEWAY_UPSTREAM_CONNECTIONS,
+      pipelining: 1,
+      connectTimeout: config.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS,
+      headersTimeout: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
+      bodyTimeout: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
+      keepAliveTimeout: 30_000,
+    },
+  });
+}
+
+// Anything a client could use to claim another address or host; replaced by the gateway's own.
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'x-client-ip'];
+
+/**
+ * The headers sent upstream: X-Forwarded-For is exactly the client address the gateway
+ * resolved (`request.ip`, which honours X-Forwarded-For only from TRUSTED_PROXIES), so a
+ * client cannot prepend a spoofed chain; plus X-Forwarded-Host/Proto and the request id.
+ */
+export function forwardedHeaders(request: FastifyRequest, headers: AnyHeaders, extra: Record<string, string | undefined> = {}): AnyHeaders {
+  const out: Record<string, string | string[] | undefined> = { ...headers };
+  for (const name of FORWARDING_HEADERS) delete out[name];
+  out['x-forwarded-for'] = request.ip;
+  out['x-forwarded-host'] = request.headers.host ?? '';
+  out['x-forwarded-proto'] = request.protocol;
+  out['x-request-id'] = request.id;
+  for (const [name, value] of Object.entries(extra)) {
+    if (value === undefined) delete out[name];
+    else out[name] = value;
+  }
+  return out;
+}
+
+const UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED']);
+const TIMEOUT = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'FST_REPLY_FROM_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT', 'FST_REPLY_FROM_HTTP_REQUEST_TIMEOUT']);
+
+/** Error codes along an error's cause chain (reply-from wraps undici's; undici may wrap an AggregateError). */
+function codesOf(error: unknown): string[] {
+  const codes: string[] = [];
+  let cur: unknown = error;
+  for (let depth = 0; cur && depth < 5; depth++) {
+    const e = cur as { code?: unknown; cause?: unknown; errors?: unknown[] };
+    if (typeof e.code === 'string') codes.push(e.code);
+    if (Array.isArray(e.errors)) for (const inner of e.errors) if (typeof (inner as { code?: unknown }).code === 'string') codes.push((inner as { code: string }).code);
+    cur = e.cause;
+  }
+  return codes;
+}
+
+/** Maps a failed upstream request to 503 (down, with Retry-After), 504 (timeout) or 502. */
+export function upstreamError(site: Site, error: unknown) {
+  const codes = codesOf(error);
+  if (codes.some((c) => TIMEOUT.has(c))) return new GatewayErrors.UPSTREAM_TIMEOUT(site);
+  if (codes.some((c) => UNAVAILABLE.has(c))) return Object.assign(new GatewayErrors.UPSTREAM_UNAVAILABLE(site), { retryAfter: UPSTREAM_RETRY_AFTER_SECONDS });
+  return new GatewayErrors.UPSTREAM_FAILED(site);
+}
+
+export interface ForwardOptions {
+  site: Site;
+  metrics: GatewayMetrics;
+  /** Headers to set (or, with undefined, remove) on the upstream request. */
+  extraHeaders?: Record<string, string | undefined>;
+  onResponse?: FastifyReplyFromHooks['onResponse'];
+  /** Called when the upstream request failed, after the error answer was sent. */
+  onFailure?: () => void;
+}
+
+/** The path and query to request upstream; only origin-form targets are forwarded. */
+export function upstreamSource(request: FastifyRequest): string {
+  const url = request.originalUrl;
+  if (!url.startsWith('/') || url.startsWith('//')) throw new GatewayErrors.BAD_PATH();
+  return url;
+}
+
+/** Proxies the request to this context's upstream (reply-from), never retrying. */
+export function forward(request: FastifyRequest, reply: FastifyReply, opts: ForwardOptions): FastifyReply {
+  const source = upstreamSource(request);
+  const hooks: FastifyReplyFromHooks = {
+    // No retries: votes are not idempotent, and a retry storm is the last thing a struggling upstream needs.
+    retryDelay: () => null,
+    rewriteRequestHeaders: (req, headers) => forwardedHeaders(req as FastifyRequest, headers, opts.extraHeaders),
+    onError: (failedReply, { error }) => {
+      const err = upstreamError(opts.site, error);
+      opts.metrics.upstreamErrors.inc({ site: opts.site, code: err.code });
+      failedReply.request.log.warn({ site: opts.site, code: err.code, err: { message: error.message, code: codesOf(error).join(',') } }, 'upstream request failed');
+      const retryAfter = (err as { retryAfter?: number }).retryAfter;
+      if (retryAfter !== undefined) failedReply.header('retry-after', String(retryAfter));
+      // Sent directly (not thrown to the shared handler, which hides 5xx messages): which site failed is useful to a client.
+      failedReply.code(err.statusCode ?? 502).type('application/json; charset=utf-8').send({ error: { code: err.code, message: err.message } });
+      opts.onFailure?.();
+    },
+  };
+  if (opts.onResponse) hooks.onResponse = opts.onResponse;
+  try {
+    return reply.from(source, hooks);
+  } catch (err) {
+    // reply-from rejects `..` segments and malformed percent-encoding synchronously.
+    if ((err as { statusCode?: number }).statusCode === 400 || err instanceof URIError) throw new GatewayErrors.BAD_PATH();
+    throw err;
+  }
+}

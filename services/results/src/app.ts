@@ -1,0 +1,33 @@
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { Redis } from 'ioredis';
+import type { ResultsConfig } from '@primaries/config';
+import { baseServerOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisOptions, redisPlugin } from '@primaries/service-kit';
+import { snapshotStorePlugin } from './plugins/snapshot-store';
+import portalRoutes from './routes/portal';
+import resultsRoutes from './routes/results';
+
+export interface ResultsAppDeps {
+  /** Use this Redis client instead of connecting to REDIS_URL (tests). */
+  redis?: Redis;
+}
+
+/**
+ * The results site (primaries.kz in 2020) as an app that never listens. It has no
+ * Postgres connection at all: it answers from the snapshot the worker writes to Redis,
+ * held in memory, so watchers never reach the voting path.
+ */
+export async function buildResultsApp(config: ResultsConfig, deps: ResultsAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
+  const app = Fastify({ ...baseServerOptions(), ...fastifyOptions });
+  await app.register(errorHandlerPlugin, { prefix: 'RESULTS' });
+  await app.register(observabilityPlugin, { service: 'results' });
+  await app.register(docsPlugin, { title: 'primaries results site', description: 'Interim and final results, turnout (shared/API.md)' });
+  // Our own request-path client, so a close while Redis is down doesn't wait ioredis's
+  // default 2 s for a dead socket to end.
+  const redis = deps.redis ?? new Redis(config.REDIS_URL, { ...redisOptions('request'), disconnectTimeout: 100 });
+  if (!deps.redis) app.addHook('onClose', async () => redis.disconnect());
+  await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX, client: redis });
+  await app.register(snapshotStorePlugin, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, pollSeconds: config.RESULTS_POLL_SECONDS });
+  await app.register(resultsRoutes, { prefix: '/api/v1/results', retryAfterSeconds: Math.min(config.RESULTS_POLL_SECONDS, 30) });
+  await app.register(portalRoutes);
+  return app;
+}

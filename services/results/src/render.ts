@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import type { Snapshot } from '@primaries/results-model';
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+export type Encoding = 'br' | 'gzip' | 'identity';
+
+/** One representation of a resource: its bytes and the headers that never change. */
+export interface Variant {
+  body: Buffer;
+  etag: string;
+  headers: Record<string, string>;
+}
+
+/** A resource pre-rendered in every encoding we serve. */
+export interface Resource {
+  br: Variant;
+  gzip: Variant;
+  identity: Variant;
+  /** Seconds-precision last modification, for If-Modified-Since. */
+  lastModifiedMs: number;
+  /** When the resource goes stale (the next refresh); null for static files. */
+  expiresAtMs: number | null;
+  /** Cache-Control max-age for resources that don't expire with the snapshot. */
+  maxAge: number;
+}
+
+/**
+ * Renders bytes once into identity, gzip and brotli variants with strong ETags
+ * (`"<tag>.<encoding>"`: one per representation, as RFC 9110 wants for strong tags).
+ * Compression runs in the libuv pool so the event loop keeps serving the old snapshot.
+ */
+export async function renderResource(
+  raw: Buffer,
+  contentType: string,
+  opts: { tag: string; lastModifiedMs: number; expiresAtMs: number | null; maxAge?: number },
+): Promise<Resource> {
+  const [gz, br] = await Promise.all([
+    gzipAsync(raw, { level: 9 }),
+    brotliAsync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
+  ]);
+  const lastModified = new Date(opts.lastModifiedMs).toUTCString();
+  const variant = (body: Buffer, enc: Encoding): Variant => {
+    const etag = `"${opts.tag}.${enc === 'identity' ? 'id' : enc === 'gzip' ? 'gz' : 'br'}"`;
+    const headers: Record<string, string> = {
+      'content-type': contentType,
+      etag,
+      'last-modified': lastModified,
+      vary: 'Accept-Encoding',
+    };
+    if (enc !== 'identity') headers['content-encoding'] = enc;
+    return { body, etag, headers };
+  };
+  return {
+    identity: variant(raw, 'identity'),
+    gzip: variant(gz, 'gzip'),
+    br: variant(br, 'br'),
+    lastModifiedMs: Math.floor(opts.lastModifiedMs / 1000) * 1000,
+    expiresAtMs: opts.expiresAtMs,
+    maxAge: opts.maxAge ?? 60,
+  };
+}
+
+/** Everything the API answers for one snapshot, rendered once when the snapshot arrives. */
+export interface RenderedSnapshot {
+  version: number;
+  snapshot: Snapshot;
+  summary: Resource;
+  turnout: Resource;
+  contests: Map<number, Resource>;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The public shapes of shared/API.md "Results site", from a snapshot. */
+export function summaryBody(s: Snapshot) {
+  const regions = new Map<number, { id: number; name: string; nameKk: string | null }>();
+  for (const c of s.contests) if (c.regionId !== null && c.region !== null) regions.set(c.regionId, { id: c.regionId, name: c.region, nameKk: c.regionKk });
+  return {
+    electionId: s.electionId,
+    election: s.election,
+    version: s.version,
+    generatedAt: s.generatedAt,
+    nextRefreshAt: s.nextRefreshAt,
+    refreshSeconds: s.refreshSeconds,
+    final: s.final,
+    turnout: s.turnout,
+    regions: [...regions.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    contests: s.contests.map((c) => ({
+      id: c.id,
+      name: c.name,
+      nameKk: c.nameKk,
+      level: c.level,
+      regionId: c.regionId,
+      region: c.region,
+      regionKk: c.regionKk,
+      districtId: c.districtId,
+      district: c.district,
+      districtKk: c.districtKk,
+      seats: c.seats,
+      ballots: c.ballots,
+      online: c.online,
+      paper: c.paper,
+    })),
+  };
+}
+
+export function contestBody(s: Snapshot, c: Snapshot['contests'][number]) {
+  const order = (key: 'womenRank' | 'youthRank') =>
+    c.candidates.filter((x) => x[key] !== null).sort((a, b) => (a[key] as number) - (b[key] as number) || a.ballotOrder - b.ballotOrder).map((x) => x.id);
+  return {
+    contest: {
+      id: c.id, name: c.name, nameKk: c.nameKk, level: c.level, regionId: c.regionId, region: c.region, regionKk: c.regionKk,
+      districtId: c.districtId, district: c.district, districtKk: c.districtKk, seats: c.seats, maxChoices: c.maxChoices,
+    },
+    electionId: s.electionId,
+    version: s.version,
+    generatedAt: s.generatedAt,
+    nextRefreshAt: s.nextRefreshAt,
+    final: s.final,
+    ballots: c.ballots,
+    online: c.online,
+    paper: c.paper,
+    candidates: c.candidates,
+    /** Candidate ids in the order of the women's and the under-35s' ratings. */
+    ratings: { women: order('womenRank'), youth: order('youthRank') },
+    quotas: c.quotas,
+  };
+}
+
+export function turnoutBody(s: Snapshot) {
+  return s.turnoutByRegion.map((t) => ({ regionId: t.regionId, region: t.region, regionKk: t.regionKk, eligible: t.eligible, authorized: t.authorized, voted: t.voted }));
+}
+
+export async function renderSnapshot(s: Snapshot): Promise<RenderedSnapshot> {
+  const opts = (name: string) => ({ tag: `v${s.version}-${name}`, lastModifiedMs: Date.parse(s.generatedAt), expiresAtMs: Date.parse(s.nextRefreshAt) });
+  const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+  const [summary, turnout, ...contests] = await Promise.all([
+    renderResource(json(summaryBody(s)), JSON_TYPE, opts('all')),
+    renderResource(json(turnoutBody(s)), JSON_TYPE, opts('turnout')),
+    ...s.contests.map((c) => renderResource(json(contestBody(s, c)), JSON_TYPE, opts(`c${c.id}`))),
+  ]);
+  return {
+    version: s.version,
+    snapshot: s,
+    summary: summary!,
+    turnout: turnout!,
+    contests: new Map(s.contests.map((c, i) => [c.id, contests[i]!])),
+  };
+}
+
+/** A short content hash for static files' ETags. */
+export function contentTag(raw: Buffer): string {
+  return createHash('sha256').update(raw).digest('base64url').slice(0, 16);
+}

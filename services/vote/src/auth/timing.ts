@@ -1,0 +1,30 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Keeps refusals from answering faster than acceptances. Without it, "403 in 1 ms" vs
+ * "202 in 4 ms" would tell a prober which IIN+phone pairs are real even though the bodies
+ * match. Refusals wait until a jittered moving average of the accepted path's time.
+ */
+export class TimingFloor {
+  private avgMs: number;
+
+  constructor(
+    initialMs = 5,
+    private readonly maxMs = 250,
+  ) {
+    this.avgMs = initialMs;
+  }
+
+  /** Feeds the time an accepted request took. */
+  observe(startedAt: number): void {
+    const took = performance.now() - startedAt;
+    this.avgMs = this.avgMs * 0.95 + Math.min(took, this.maxMs) * 0.05;
+  }
+
+  /** Waits until a refusal started at `startedAt` looks like an acceptance. */
+  async pad(startedAt: number): Promise<void> {
+    const target = this.avgMs * (0.8 + Math.random() * 0.4);
+    const left = Math.min(this.maxMs, target - (performance.now() - startedAt));
+    if (left > 0.5) await sleep(left);
+  }
+}

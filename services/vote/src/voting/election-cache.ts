@@ -1,0 +1,123 @@
+import type { Kysely } from 'kysely';
+import { type Database, type ElectionBallotData, findMemberPlace, loadElectionBallotData } from '@primaries/db';
+import type { BallotContest } from '@primaries/domain';
+
+/**
+ * How long contest and candidate lists are served from memory. A removed candidate, a
+ * manual close or an extension shows on every instance within this bound plus one load.
+ */
+export const ELECTION_CACHE_TTL_MS = 5_000;
+/** Member places (region, district, status) kept per instance; they change rarely. */
+export const MEMBER_CACHE_TTL_MS = 30_000;
+export const MEMBER_CACHE_MAX = 200_000;
+
+export interface ContestView {
+  id: number;
+  name: string;
+  level: 'national' | 'region' | 'district';
+  regionId: number | null;
+  districtId: number | null;
+  maxChoices: number;
+  /** Active candidates in ballot order. */
+  active: ElectionBallotData['candidates'];
+  rules: BallotContest;
+}
+
+export interface ElectionView {
+  election: ElectionBallotData['election'];
+  contests: Map<number, ContestView>;
+  national: ContestView[];
+  byRegion: Map<number, ContestView[]>;
+  byDistrict: Map<number, ContestView[]>;
+}
+
+export interface MemberPlace {
+  regionId: number;
+  districtId: number;
+  status: string;
+}
+
+function buildView(data: ElectionBallotData): ElectionView {
+  const contests = new Map<number, ContestView>();
+  for (const c of data.contests) {
+    contests.set(c.id, {
+      id: c.id,
+      name: c.name,
+      level: c.level,
+      regionId: c.regionId,
+      districtId: c.districtId,
+      maxChoices: c.maxChoices,
+      active: [],
+      rules: { id: c.id, maxChoices: c.maxChoices, candidates: new Map() },
+    });
+  }
+  for (const cand of data.candidates) {
+    const c = contests.get(cand.contestId);
+    if (!c) continue;
+    (c.rules.candidates as Map<number, 'active' | 'removed'>).set(cand.id, cand.status);
+    if (cand.status === 'active') c.active.push(cand);
+  }
+  const national: ContestView[] = [];
+  const byRegion = new Map<number, ContestView[]>();
+  const byDistrict = new Map<number, ContestView[]>();
+  for (const c of contests.values()) {
+    if (c.level === 'national') national.push(c);
+    else if (c.level === 'region') byRegion.set(c.regionId!, [...(byRegion.get(c.regionId!) ?? []), c]);
+    else byDistrict.set(c.districtId!, [...(byDistrict.get(c.districtId!) ?? []), c]);
+  }
+  return { election: data.election, contests, national, byRegion, byDistrict };
+}
+
+/** The voter's contests in ballot order: national, then region, then district. */
+export function voterContests(view: ElectionView, place: MemberPlace): ContestView[] {
+  return [...view.national, ...(view.byRegion.get(place.regionId) ?? []), ...(view.byDistrict.get(place.districtId) ?? [])];
+}
+
+/**
+ * In-memory read-through caches for the ballot: one load per election per TTL, shared by
+ * concurrent requests (single flight), and a bounded LRU of member places.
+ */
+export class ElectionCache {
+  private elections = new Map<number, { at: number; view: Promise<ElectionView | null> }>();
+  private members = new Map<string, { at: number; place: MemberPlace | null }>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ttlMs = ELECTION_CACHE_TTL_MS,
+  ) {}
+
+  async election(electionId: number): Promise<ElectionView | null> {
+    const hit = this.elections.get(electionId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.view;
+    const view = loadElectionBallotData(this.db, electionId).then((d) => (d ? buildView(d) : null));
+    this.elections.set(electionId, { at: Date.now(), view });
+    // A failed load must not stay cached.
+    view.catch(() => this.elections.delete(electionId));
+    return view;
+  }
+
+  async member(memberId: string): Promise<MemberPlace | null> {
+    const hit = this.members.get(memberId);
+    if (hit && Date.now() - hit.at < MEMBER_CACHE_TTL_MS) return hit.place;
+    const place = await findMemberPlace(this.db, memberId);
+    this.members.delete(memberId);
+    this.members.set(memberId, { at: Date.now(), place });
+    if (this.members.size > MEMBER_CACHE_MAX) {
+      const oldest = this.members.keys().next().value;
+      if (oldest !== undefined) this.members.delete(oldest);
+    }
+    return place;
+  }
+}
+
+const caches = new WeakMap<object, ElectionCache>();
+
+/** One cache per database handle, shared by the ballot and votes routes of an app. */
+export function electionCacheFor(db: Kysely<Database>): ElectionCache {
+  let c = caches.get(db);
+  if (!c) {
+    c = new ElectionCache(db);
+    caches.set(db, c);
+  }
+  return c;
+}

@@ -1,0 +1,213 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '@primaries/db';
+import { checkQuotas, competitionRanks, isYouth } from '@primaries/domain';
+import type { CandidateResult, ContestResult, RegionTurnout, SnapshotDraft } from '@primaries/results-model';
+
+/** Candidate id 0 never exists (identity starts at 1): the tally query counts ballots under it. */
+const BALLOT_COUNT_MARK = 0;
+
+export interface BuildOptions {
+  /** Tally this election; by default the one that opens last (the current one). */
+  electionId?: number;
+  /** Overrides the election's results_refresh_seconds (RESULTS_REFRESH_SECONDS). */
+  refreshSeconds?: number;
+  now?: Date;
+}
+
+/** The election the tally is for: the given one, or the one that opens last. */
+export async function findElection(db: Kysely<Database>, electionId?: number) {
+  let q = db.selectFrom('elections').selectAll().orderBy('opens_at', 'desc').orderBy('id', 'desc').limit(1);
+  if (electionId !== undefined) q = q.where('id', '=', electionId);
+  return q.executeTakeFirst();
+}
+
+type Counts = Map<number, Map<number, number>>;
+
+function add(counts: Counts, contestId: number, candidateId: number, n: number) {
+  let m = counts.get(contestId);
+  if (!m) counts.set(contestId, (m = new Map()));
+  m.set(candidateId, (m.get(candidateId) ?? 0) + n);
+}
+
+/**
+ * Computes the results snapshot of one election from Postgres: one pass over the ballots
+ * (unnest + group by contest, candidate, with the ballot count folded into the same pass),
+ * the accepted paper protocols, and turnout by region. Returns null when there is no election.
+ */
+export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {}): Promise<SnapshotDraft | null> {
+  const started = performance.now();
+  const now = opts.now ?? new Date();
+  const election = await findElection(db, opts.electionId);
+  if (!election) return null;
+
+  const [regions, districts, contests, candidates] = await Promise.all([
+    db.selectFrom('regions').select(['id', 'name', 'name_kk']).execute(),
+    db.selectFrom('districts').select(['id', 'name', 'name_kk']).execute(),
+    db.selectFrom('contests').selectAll().where('election_id', '=', election.id).orderBy('id').execute(),
+    db
+      .selectFrom('candidates')
+      .innerJoin('contests', 'contests.id', 'candidates.contest_id')
+      .select(['candidates.id', 'candidates.contest_id', 'candidates.full_name', 'candidates.gender', 'candidates.birth_date', 'candidates.ballot_order', 'candidates.status'])
+      .where('contests.election_id', '=', election.id)
+      .orderBy('candidates.contest_id')
+      .orderBy('candidates.ballot_order')
+      .execute(),
+  ]);
+  const contestIds = contests.map((c) => c.id);
+
+  const [online, paperVotes, paperBallots, turnoutRows] = await Promise.all([
+    // One scan of the ballots: every mark, plus one pseudo-mark 0 per ballot for the count.
+    sql<{ contest_id: number; candidate_id: number; n: number }>`
+      select b.contest_id, m.candidate_id, count(*)::int as n
+      from ballots b cross join lateral unnest(array_prepend(${BALLOT_COUNT_MARK}::int, b.marks)) as m(candidate_id)
+      where b.contest_id = any(${contestIds}::int[])
+      group by 1, 2`.execute(db),
+    sql<{ contest_id: number; candidate_id: number; n: number }>`
+      select pp.contest_id, v.candidate_id, sum(v.votes)::int as n
+      from paper_protocols pp join paper_protocol_votes v on v.protocol_id = pp.id
+      where pp.status = 'accepted' and pp.contest_id = any(${contestIds}::int[])
+      group by 1, 2`.execute(db),
+    // Valid paper ballots: cast minus spoiled, from accepted protocols only.
+    sql<{ contest_id: number; n: number }>`
+      select contest_id, sum(greatest(ballots_cast - ballots_spoiled, 0))::int as n
+      from paper_protocols
+      where status = 'accepted' and contest_id = any(${contestIds}::int[])
+      group by 1`.execute(db),
+    sql<{ region_id: number; eligible: number; authorized: number; voted: number }>`
+      with a as (select distinct member_id from authorizations where election_id = ${election.id}),
+           v as (select distinct member_id from participation where contest_id = any(${contestIds}::int[]))
+      select m.region_id,
+             count(*) filter (where m.status = 'active' and m.admitted_at < ${election.freeze_date}::date)::int as eligible,
+             count(a.member_id)::int as authorized,
+             count(v.member_id)::int as voted
+      from members m
+      left join a on a.member_id = m.id
+      left join v on v.member_id = m.id
+      group by 1`.execute(db),
+  ]);
+
+  const onlineCounts: Counts = new Map();
+  for (const r of online.rows) add(onlineCounts, r.contest_id, r.candidate_id, r.n);
+  const paperCounts: Counts = new Map();
+  for (const r of paperVotes.rows) add(paperCounts, r.contest_id, r.candidate_id, r.n);
+  const paperBallotCounts = new Map(paperBallots.rows.map((r) => [r.contest_id, r.n]));
+
+  const regionById = new Map(regions.map((r) => [r.id, r]));
+  const districtById = new Map(districts.map((d) => [d.id, d]));
+  const candidatesByContest = new Map<number, typeof candidates>();
+  for (const c of candidates) {
+    const list = candidatesByContest.get(c.contest_id) ?? [];
+    list.push(c);
+    candidatesByContest.set(c.contest_id, list);
+  }
+
+  const contestResults: ContestResult[] = contests.map((contest) => {
+    const on = onlineCounts.get(contest.id);
+    const pa = paperCounts.get(contest.id);
+    const onlineBallots = on?.get(BALLOT_COUNT_MARK) ?? 0;
+    const paperBallotsN = paperBallotCounts.get(contest.id) ?? 0;
+    const ballots = onlineBallots + paperBallotsN;
+    const rows = (candidatesByContest.get(contest.id) ?? []).map((c) => {
+      const removed = c.status === 'removed';
+      // A removed candidate leaves the results: their marks are not counted.
+      const o = removed ? 0 : (on?.get(c.id) ?? 0);
+      const p = removed ? 0 : (pa?.get(c.id) ?? 0);
+      return {
+        id: c.id,
+        name: c.full_name,
+        ballotOrder: c.ballot_order,
+        votes: o + p,
+        online: o,
+        paper: p,
+        percent: ballots > 0 ? Math.round(((o + p) / ballots) * 10000) / 100 : 0,
+        woman: c.gender === 'F',
+        youth: isYouth(c.birth_date, election.election_day),
+        removed,
+      };
+    });
+    const active = rows.filter((r) => !r.removed);
+    const rankOf = (group: typeof active) => {
+      const ranks = competitionRanks(group.map((r) => r.votes));
+      return new Map(group.map((r, i) => [r.id, ranks[i] as number]));
+    };
+    const overall = rankOf(active);
+    const women = rankOf(active.filter((r) => r.woman));
+    const youth = rankOf(active.filter((r) => r.youth));
+    const results: CandidateResult[] = rows.map((r) => ({
+      ...r,
+      rank: overall.get(r.id) ?? null,
+      womenRank: women.get(r.id) ?? null,
+      youthRank: youth.get(r.id) ?? null,
+    }));
+    // Rating order: by rank, ties by ballot order; removed candidates last, unranked.
+    results.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.ballotOrder - b.ballotOrder);
+    const top = results.filter((r) => !r.removed).slice(0, contest.seats);
+    const region = contest.region_id !== null ? regionById.get(contest.region_id) : undefined;
+    const district = contest.district_id !== null ? districtById.get(contest.district_id) : undefined;
+    return {
+      id: contest.id,
+      name: contest.name,
+      nameKk: contest.name_kk,
+      level: contest.level,
+      regionId: contest.region_id,
+      region: region?.name ?? null,
+      regionKk: region?.name_kk ?? null,
+      districtId: contest.district_id,
+      district: district?.name ?? null,
+      districtKk: district?.name_kk ?? null,
+      seats: contest.seats,
+      maxChoices: contest.max_choices,
+      ballots,
+      online: onlineBallots,
+      paper: paperBallotsN,
+      candidates: results,
+      quotas: { ...checkQuotas(top, contest.seats), top: top.map((r) => r.id) },
+    };
+  });
+
+  // Regions of this election: those its contests name (members elsewhere are not its voters).
+  const electionRegionIds = new Set(contests.map((c) => c.region_id).filter((id): id is number => id !== null));
+  const byRegion = new Map(turnoutRows.rows.map((r) => [r.region_id, r]));
+  const turnoutByRegion: RegionTurnout[] = [...electionRegionIds]
+    .map((id) => {
+      const r = byRegion.get(id);
+      const region = regionById.get(id);
+      return {
+        regionId: id,
+        region: region?.name ?? String(id),
+        regionKk: region?.name_kk ?? null,
+        eligible: r?.eligible ?? 0,
+        authorized: r?.authorized ?? 0,
+        voted: r?.voted ?? 0,
+      };
+    })
+    .sort((a, b) => a.region.localeCompare(b.region));
+  const regionSet = electionRegionIds.size ? electionRegionIds : null;
+  const turnout = turnoutRows.rows
+    .filter((r) => !regionSet || regionSet.has(r.region_id))
+    .reduce((t, r) => ({ eligible: t.eligible + r.eligible, authorized: t.authorized + r.authorized, voted: t.voted + r.voted }), { eligible: 0, authorized: 0, voted: 0 });
+
+  const refreshSeconds = opts.refreshSeconds ?? election.results_refresh_seconds;
+  const opensAt = new Date(election.opens_at);
+  const closesAt = new Date(election.closes_at);
+  const closed = election.closed_at !== null || now >= closesAt;
+  return {
+    electionId: election.id,
+    election: {
+      id: election.id,
+      name: election.name,
+      nameKk: election.name_kk,
+      opensAt: opensAt.toISOString(),
+      closesAt: closesAt.toISOString(),
+      state: closed ? 'closed' : now >= opensAt ? 'open' : 'upcoming',
+    },
+    generatedAt: now.toISOString(),
+    nextRefreshAt: new Date(now.getTime() + refreshSeconds * 1000).toISOString(),
+    refreshSeconds,
+    final: election.results_published_at !== null,
+    buildMs: Math.round(performance.now() - started),
+    turnout,
+    turnoutByRegion,
+    contests: contestResults,
+  };
+}

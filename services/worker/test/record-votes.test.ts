@@ -1,0 +1,210 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import pg from 'pg';
+import { Registry } from 'prom-client';
+import { loadConfig } from '@primaries/config';
+import { createLogger } from '@primaries/logger';
+import { QUEUES, VOTE_BATCH_JOB, bullPrefix, jobId, receiptKey, voteBacklogKey, voteBatchJobOptions, workerConnection } from '@primaries/queue';
+import { type SmallElection, type TestDatabase, type TestRedis, createSmallElection, createTestDatabase, createTestRedis, waitFor } from '@primaries/testing';
+import type { Running, WorkerContext } from '../src/context';
+import { type RecordVotesDeps, recordVoteBatch, recordVotesMetrics, shuffle, startRecordVotes } from '../src/processors/record-votes';
+
+let tdb: TestDatabase;
+let tr: TestRedis;
+let el: SmallElection;
+let queue: Queue;
+let dead: Queue;
+const connections: Redis[] = [];
+let members: string[] = [];
+
+const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function context(registry = new Registry()): WorkerContext {
+  const config = loadConfig('worker', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: 'silent' });
+  return {
+    config,
+    db: tdb.db,
+    log: createLogger('worker', 'silent'),
+    metrics: registry,
+    bullPrefix: bullPrefix(tr.prefix),
+    redis: tr.redis,
+    connection() {
+      const c = workerConnection(tr.url);
+      c.on('error', () => {});
+      connections.push(c);
+      return c;
+    },
+  };
+}
+
+async function counts() {
+  const b = await tdb.db.selectFrom('ballots').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const p = await tdb.db.selectFrom('participation').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return { ballots: Number(b.n), participation: Number(p.n) };
+}
+
+/** A vote for member i in contest c marking its first candidate. */
+function vote(member: string, contest: number, receipt = randomUUID()) {
+  return { memberId: member, contestId: contest, marks: [el.candidates[contest]![0]!], receiptHash: hash(receipt) };
+}
+
+async function enqueue(votes: unknown[], batchId = randomUUID()) {
+  await tr.redis.incrby(voteBacklogKey(tr.prefix), votes.length);
+  await queue.add(VOTE_BATCH_JOB, { batchId, votes }, { jobId: jobId('votes', batchId), ...voteBatchJobOptions() });
+  return batchId;
+}
+
+async function reset() {
+  await tdb.db.deleteFrom('ballots').execute();
+  await tdb.db.deleteFrom('participation').execute();
+  await tr.redis.set(voteBacklogKey(tr.prefix), 0);
+}
+
+beforeAll(async () => {
+  tdb = await createTestDatabase('recordvotes');
+  tr = await createTestRedis('recordvotes');
+  el = await createSmallElection(tdb.db);
+  const rows = await tdb.db
+    .insertInto('members')
+    .values(
+      Array.from({ length: 520 }, (_, i) => ({
+        iin: String(400000000000 + i),
+        phone: `+7707${String(i).padStart(7, '0')}`,
+        full_name: `M${i}`,
+        gender: 'M' as const,
+        birth_date: '1980-01-01',
+        region_id: el.regionIds[0]!,
+        district_id: el.districtIds[0]!,
+        primary_org: 'o',
+        admitted_at: '2025-01-01',
+      })),
+    )
+    .returning('id')
+    .execute();
+  members = rows.map((r) => r.id);
+  queue = new Queue(QUEUES.votes, { connection: tr.redis, prefix: bullPrefix(tr.prefix) });
+  dead = new Queue(QUEUES.votesDead, { connection: tr.redis, prefix: bullPrefix(tr.prefix) });
+});
+
+afterAll(async () => {
+  await queue.close();
+  await dead.close();
+  await Promise.all(connections.map((c) => (c.status === 'end' ? null : new Promise((r) => { c.once('end', r); c.disconnect(); }))));
+  await tr.cleanup();
+  await tdb.drop();
+});
+
+describe('record-votes', () => {
+  it('records 499 good votes of a batch and dead-letters the one bad vote (and the bad kinds)', async () => {
+    await reset();
+    const registry = new Registry();
+    const running = (await startRecordVotes(context(registry)))!;
+    const good = members.slice(0, 499).map((m) => vote(m, el.contests.national));
+    const bad = [
+      { memberId: members[500], contestId: 999_999, marks: [1], receiptHash: hash('x1') }, // unknown contest
+      { memberId: 'not-a-number', contestId: el.contests.national, marks: [1], receiptHash: hash('x2') }, // malformed
+      vote('999999999', el.contests.national), // unknown member
+      { ...vote(members[501]!, el.contests.national), marks: [el.candidates[el.contests.region[0]!]![0]!] }, // candidate of another contest
+    ];
+    const batchId = await enqueue([...good.slice(0, 200), ...bad, ...good.slice(200)]);
+    await waitFor(async () => (await counts()).ballots === 499, { message: '499 ballots', timeoutMs: 15_000 });
+    await waitFor(async () => (await dead.getJobCounts('waiting')).waiting === 4, { message: 'dead letters' });
+    await running.close();
+
+    expect(await counts()).toEqual({ ballots: 499, participation: 499 });
+    const letters = await dead.getJobs(['waiting']);
+    expect(letters.map((j) => j.data.reason).sort()).toEqual(['malformed vote', 'unknown candidate', 'unknown contest', 'unknown member']);
+    expect(letters.every((j) => j.data.batchId === batchId)).toBe(true);
+    const metric = await registry.getSingleMetric('votes_dead_lettered_total')!.get();
+    expect(metric.values.reduce((s, v) => s + v.value, 0)).toBe(4);
+    // The batch job itself is gone (removeOnComplete), and the backlog is settled.
+    expect(await queue.getJob(jobId('votes', batchId))).toBeUndefined();
+    expect(Number(await tr.redis.get(voteBacklogKey(tr.prefix)))).toBe(0);
+    for (const v of good.slice(0, 5)) expect(await tr.redis.exists(receiptKey(tr.prefix, v.receiptHash))).toBe(0);
+    await dead.obliterate({ force: true });
+  });
+
+  it('a batch that fails its schema is dead-lettered whole and fails for good (UnrecoverableError), leaving no job', async () => {
+    await reset();
+    const running = (await startRecordVotes(context()))!;
+    const batchId = randomUUID();
+    await queue.add(VOTE_BATCH_JOB, { batchId, votes: 'nope' }, { jobId: jobId('votes', batchId), ...voteBatchJobOptions() });
+    await waitFor(async () => (await dead.getJobCounts('waiting')).waiting === 1, { message: 'dead letter' });
+    await waitFor(async () => (await queue.getJob(jobId('votes', batchId))) === undefined, { message: 'job removed' });
+    await running.close();
+    expect((await dead.getJobs(['waiting']))[0]!.data.reason).toBe('malformed batch');
+    expect(await counts()).toEqual({ ballots: 0, participation: 0 });
+    await dead.obliterate({ force: true });
+  });
+
+  it('running a batch again after it committed (crash before ack) changes nothing', async () => {
+    await reset();
+    const deps: RecordVotesDeps = { db: tdb.db, redis: tr.redis, redisPrefix: tr.prefix, dead, metrics: recordVotesMetrics(new Registry()), candidates: new Map() };
+    const votes = members.slice(0, 10).flatMap((m) => [vote(m, el.contests.national), vote(m, el.contests.region[0]!), vote(m, el.contests.district[0]!)]);
+    // Same member and contest twice in one batch (the pre-check lost): one ballot.
+    votes.push(vote(members[0]!, el.contests.national));
+    await tr.redis.set(voteBacklogKey(tr.prefix), votes.length);
+    for (const v of votes) await tr.redis.set(receiptKey(tr.prefix, v.receiptHash), 'q');
+    const batchId = randomUUID();
+    const first = await recordVoteBatch(deps, batchId, votes);
+    expect(first).toEqual({ recorded: 30, duplicates: 1, dead: 0 });
+    const after = await counts();
+    const second = await recordVoteBatch(deps, batchId, votes);
+    expect(second).toEqual({ recorded: 0, duplicates: 31, dead: 0 });
+    expect(await counts()).toEqual(after);
+    expect(after).toEqual({ ballots: 30, participation: 30 });
+    // The backlog is settled once, not twice; recorded receipts lose their marker; the
+    // duplicate's receipt, with no ballot of its own, is marked rejected.
+    expect(Number(await tr.redis.get(voteBacklogKey(tr.prefix)))).toBe(0);
+    expect(await tr.redis.exists(receiptKey(tr.prefix, votes[0]!.receiptHash))).toBe(0);
+    expect(await tr.redis.get(receiptKey(tr.prefix, votes[30]!.receiptHash))).toBe('r');
+  });
+
+  it('a batch whose transaction is aborted mid-way retries, and the counts come out exact', async () => {
+    await reset();
+    const running = (await startRecordVotes(context()))!;
+    const locker = new pg.Client({ connectionString: tdb.url });
+    await locker.connect();
+    // pg_stat_activity is a snapshot per transaction: watch from outside the locker's.
+    const watcher = new pg.Client({ connectionString: tdb.url });
+    await watcher.connect();
+    try {
+      // Hold the ballots table so the batch's transaction stops after its participation insert.
+      await locker.query('begin');
+      await locker.query('lock table ballots in exclusive mode');
+      const votes = members.slice(100, 150).map((m) => vote(m, el.contests.region[0]!));
+      await enqueue(votes);
+      let pid = 0;
+      await waitFor(
+        async () => {
+          const r = await watcher.query(`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%insert into ballots%'`);
+          pid = r.rows[0]?.pid ?? 0;
+          return pid !== 0;
+        },
+        { message: 'worker blocked mid-batch' },
+      );
+      // The participation rows are written but uncommitted; abort the transaction there.
+      // (pg_cancel_backend, not terminate: a terminated pool client emits an unhandled
+      // 'error' from pg — see the report — which would crash the test process.)
+      await locker.query('select pg_cancel_backend($1)', [pid]);
+      expect(await counts()).toEqual({ ballots: 0, participation: 0 });
+      await locker.query('commit');
+      await waitFor(async () => (await counts()).ballots === 50, { message: 'retried batch recorded', timeoutMs: 15_000 });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await counts()).toEqual({ ballots: 50, participation: 50 });
+      expect(Number(await tr.redis.get(voteBacklogKey(tr.prefix)))).toBe(0);
+    } finally {
+      await locker.end();
+      await watcher.end();
+      await running.close();
+    }
+  });
+
+  it('shuffles with every order possible: a permutation, rarely the identity', () => {
+    const items = Array.from({ length: 100 }, (_, i) => i);
+    const out = shuffle([...items]);
+    expect([...out].sort((a, b) => a - b)).toEqual(items);
+    expect(out).not.toEqual(items);
+  });
+});
