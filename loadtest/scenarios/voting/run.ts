@@ -28,7 +28,7 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
-import { Pool } from 'undici';
+import http from 'node:http';
 import { createDb } from '@primaries/db';
 import { voteBodySchema } from '@primaries/domain';
 import { voteBacklogKey } from '@primaries/queue';
@@ -50,6 +50,8 @@ const { values: args } = parseArgs({
     'drain-timeout': { type: 'string', default: '300' },
     'max-marks': { type: 'string', default: '3' },
     'fetch-connections': { type: 'string', default: '100' },
+    /** all: every voter fetches their own ballot; per-place: one fetch per (region, district), for --voters 835000. */
+    fetch: { type: 'string', default: 'all' },
     label: { type: 'string', default: '' },
   },
 });
@@ -109,6 +111,7 @@ async function spawnStack(): Promise<string> {
 
 interface Voter {
   memberId: string;
+  place: string;
   ip: string;
   token: string;
   body: string;
@@ -177,8 +180,8 @@ async function main() {
 
     // Voters who have not voted in this election yet.
     const t0 = Date.now();
-    const { rows: members } = await sql<{ id: string }>`
-      select m.id from members m
+    const { rows: members } = await sql<{ id: string; place: string }>`
+      select m.id, m.region_id || '/' || m.district_id as place from members m
       where m.status = 'active'
         and not exists (select 1 from participation p join contests c on c.id = p.contest_id where p.member_id = m.id and c.election_id = ${election})
       order by m.id limit ${votersWanted}`.execute(db);
@@ -194,36 +197,58 @@ async function main() {
           return issueToken(redis, REDIS_PREFIX, { memberId: m.id, electionId: election, ip }, 4 * 3600).then((t) => ({ memberId: m.id, ip, token: t.token }));
         }),
       );
-      for (const t of tokens) voters.push({ ...t, body: '', contests: 0 });
+      tokens.forEach((t, k) => voters.push({ ...t, place: part[k]!.place, body: '', contests: 0 }));
     }
     log(`${voters.length} voters authorized (tokens in Redis) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     // Each voter's ballot, outside the timed part; random marks within each contest's limit.
     const t1 = Date.now();
-    const pool = new Pool(target, { connections: Number(args['fetch-connections']) });
+    // node:http, not undici 8 (which needs Node 22's zstd).
+    const agent = new http.Agent({ keepAlive: true, maxSockets: Number(args['fetch-connections']) });
+    const getJson = (v: Voter) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = http.request(`${target}/api/v1/ballot`, { agent, headers: { host, authorization: `Bearer ${v.token}`, 'x-forwarded-for': v.ip } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end();
+      });
     let fetched = 0;
-    const queueOfVoters = [...voters.keys()];
+    // per-place: one voter per place fetches; the others of that place reuse its contests.
+    const keyOf = (v: Voter, i: number) => (args.fetch === 'per-place' ? v.place : String(i));
+    const fetchers = new Map<string, number>();
+    voters.forEach((v, i) => !fetchers.has(keyOf(v, i)) && fetchers.set(keyOf(v, i), i));
+    const queueOfVoters = [...fetchers.values()];
+    const contestsByPlace = new Map<string, Array<{ id: number; maxChoices: number; voted: boolean; candidates: Array<{ id: number }> }>>();
     await Promise.all(
       Array.from({ length: Number(args['fetch-connections']) }, async () => {
         for (let i = queueOfVoters.pop(); i !== undefined; i = queueOfVoters.pop()) {
           const v = voters[i]!;
-          const res = await pool.request({ path: '/api/v1/ballot', method: 'GET', headers: { host, authorization: `Bearer ${v.token}`, 'x-forwarded-for': v.ip } });
-          if (res.statusCode !== 200) throw new Error(`GET /api/v1/ballot → ${res.statusCode}: ${await res.body.text()}`);
-          const ballot = (await res.body.json()) as { contests: Array<{ id: number; maxChoices: number; voted: boolean; candidates: Array<{ id: number }> }> };
-          const selections = ballot.contests
-            .filter((c) => !c.voted && c.candidates.length > 0)
-            .map((c) => {
-              const k = 1 + Math.floor(Math.random() * Math.min(maxMarks, c.maxChoices, c.candidates.length));
-              const ids = c.candidates.map((x) => x.id).sort(() => Math.random() - 0.5).slice(0, k);
-              return { contestId: c.id, candidateIds: ids };
-            });
-          v.body = JSON.stringify({ selections });
-          v.contests = selections.length;
+          const res = await getJson(v);
+          if (res.status !== 200) throw new Error(`GET /api/v1/ballot → ${res.status}: ${res.text}`);
+          const ballot = JSON.parse(res.text) as { contests: Array<{ id: number; maxChoices: number; voted: boolean; candidates: Array<{ id: number }> }> };
+          contestsByPlace.set(keyOf(v, i), ballot.contests);
           fetched++;
         }
       }),
     );
-    await pool.close();
+    agent.destroy();
+    voters.forEach((v, i) => {
+      const contests = contestsByPlace.get(keyOf(v, i));
+      if (!contests) return;
+      const selections = contests
+        .filter((c) => !c.voted && c.candidates.length > 0)
+        .map((c) => {
+          const k = 1 + Math.floor(Math.random() * Math.min(maxMarks, c.maxChoices, c.candidates.length));
+          const ids = c.candidates.map((x) => x.id).sort(() => Math.random() - 0.5).slice(0, k);
+          return { contestId: c.id, candidateIds: ids };
+        });
+      v.body = JSON.stringify({ selections });
+      v.contests = selections.length;
+    });
     const ready = voters.filter((v) => v.contests > 0);
     log(`${fetched} ballots fetched in ${((Date.now() - t1) / 1000).toFixed(1)} s; ${ready.length} voters have contests to vote in`);
 

@@ -140,6 +140,23 @@ describe('pnpm start', () => {
     }
   }, 120_000);
 
+  it('stops the other services and exits 1 when one of them dies', async () => {
+    const [gateway, results] = [await freePort(), await freePort()];
+    // An address this machine does not have (TEST-NET-3): the gateway fails to listen and exits.
+    run = runStart(['--services', 'gateway,results', '--no-seed', '--timeout', '60'], {
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      GATEWAY_PORT: String(gateway),
+      GATEWAY_BIND: '203.0.113.7',
+      RESULTS_PORT: String(results),
+    });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch('gateway exited on its own: stopping the others');
+    expect(run.output()).not.toMatch(/up in [\d.]+ s/);
+    expect(await httpStatus(`http://127.0.0.1:${results}/health`)).toBe(0);
+  }, 90_000);
+
   it('names the fix when the configured Postgres is remote and down', async () => {
     run = runStart(['--no-seed'], { DATABASE_URL: 'postgres://postgres@db.invalid:5432/primaries' });
     expect(await run.exited).toBe(1);

@@ -24,6 +24,5 @@ export function baseServerOptions() {
     requestIdHeader: 'x-request-id',
     // Our own ids when the gateway didn't set one.
     genReqId: () => crypto.randomUUID(),
-    disableRequestLogging: false,
   } as const;
 }

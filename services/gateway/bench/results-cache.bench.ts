@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -171,11 +171,9 @@ http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000; g
 }
 
 function nginxVersion(): string | undefined {
-  try {
-    return execFileSync('nginx', ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  // `nginx -v` prints to stderr.
+  const out = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
+  return (out.stderr || out.stdout || '').trim() || undefined;
 }
 
 main().catch((err) => {

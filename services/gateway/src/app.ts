@@ -1,9 +1,8 @@
 import Fastify, { type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { Gauge } from 'prom-client';
 import type { GatewayConfig } from '@primaries/config';
 import { baseServerOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisOptions } from '@primaries/service-kit';
-import { Redis as RedisClient } from 'ioredis';
 import { GatewayErrors } from './errors';
 import { createGatewayMetrics } from './metrics';
 import { requestLogPlugin } from './plugins/request-log';
@@ -44,7 +43,7 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
     // Fastify answers undecodable URLs before any hook; give them the gateway's error shape.
     frameworkErrors: (error, request, reply) => {
       const bad = new GatewayErrors.BAD_PATH();
-      request.log.info({ code: error.code }, 'bad request url');
+      request.log.info({ errorCode: bad.code, cause: error.code }, 'bad request url');
       (reply as FastifyReply).header('x-request-id', request.id).code(400).send({ error: { code: bad.code, message: bad.message } });
     },
     // One line per request, written by requestLogPlugin.
@@ -64,7 +63,7 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
   });
   // A request-path client that fails fast, with a short command timeout: a slow Redis must not stall requests.
   // disconnectTimeout: ioredis keeps a timer of this length after disconnecting from a Redis it never reached.
-  const redis = deps.redis ?? new RedisClient(config.REDIS_URL, { ...redisOptions('request'), commandTimeout: 500, disconnectTimeout: 200 });
+  const redis = deps.redis ?? new Redis(config.REDIS_URL, { ...redisOptions('request'), commandTimeout: 500, disconnectTimeout: 200 });
   await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX, client: redis });
   if (!deps.redis) app.addHook('onClose', async () => void redis.disconnect());
   // Give the first connection a moment so the first requests are limited, but start without Redis if it is away.

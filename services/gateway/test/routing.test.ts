@@ -81,6 +81,13 @@ describe('routing by Host', () => {
     expect(vote.seen).toHaveLength(0);
   });
 
+  it('forwards long paths (no router parameter length limit on the catch-all)', async () => {
+    const long = `/api/v1/receipts/${'r'.repeat(400)}`;
+    const res = await h.gateway.inject({ method: 'GET', url: long, headers: { host: 'vote.localhost' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().url).toBe(long);
+  });
+
   it('streams a POST body through unchanged', async () => {
     const payload = JSON.stringify({ selections: [{ contestId: 'c1', candidateIds: ['a', 'b'] }] });
     const res = await h.gateway.inject({ method: 'POST', url: '/api/v1/votes', headers: { host: 'vote.localhost', 'content-type': 'application/json', authorization: 'Bearer t' }, payload });

@@ -8,6 +8,14 @@ const brotliAsync = promisify(brotliCompress);
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
+/**
+ * Brotli quality: 11 for the few hot resources (the summary, turnout, portal files);
+ * 6 for the contest pages. On the 2020-sized snapshot (205 contests, 2 MB of JSON)
+ * quality 9 took ~1 s of CPU for the same bytes as 6 (73 ms); 11 took 7 s for 12 % less.
+ */
+const BROTLI_MAX = 11;
+const BROTLI_CONTESTS = 6;
+
 /** One representation of a resource: its bytes and the headers that never change. */
 export interface Variant {
   body: Buffer;
@@ -36,11 +44,11 @@ export interface Resource {
 export async function renderResource(
   raw: Buffer,
   contentType: string,
-  opts: { tag: string; lastModifiedMs: number; expiresAtMs: number | null; maxAge?: number },
+  opts: { tag: string; lastModifiedMs: number; expiresAtMs: number | null; maxAge?: number; brotliQuality?: number },
 ): Promise<Resource> {
   const [gz, br] = await Promise.all([
     gzipAsync(raw, { level: 9 }),
-    brotliAsync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
+    brotliAsync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: opts.brotliQuality ?? BROTLI_MAX, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
   ]);
   const lastModified = new Date(opts.lastModifiedMs).toUTCString();
   const variant = (body: Buffer, enc: Encoding): Variant => {
@@ -141,7 +149,7 @@ export async function renderSnapshot(s: Snapshot): Promise<RenderedSnapshot> {
   const [summary, turnout, ...contests] = await Promise.all([
     renderResource(json(summaryBody(s)), JSON_TYPE, opts('all')),
     renderResource(json(turnoutBody(s)), JSON_TYPE, opts('turnout')),
-    ...s.contests.map((c) => renderResource(json(contestBody(s, c)), JSON_TYPE, opts(`c${c.id}`))),
+    ...s.contests.map((c) => renderResource(json(contestBody(s, c)), JSON_TYPE, { ...opts(`c${c.id}`), brotliQuality: BROTLI_CONTESTS })),
   ]);
   return {
     version: s.version,

@@ -72,3 +72,41 @@ it('keeps serving the last snapshot after Redis dies, and /ready says so', async
   expect(ready.json().checks.redis).not.toBe('ok');
   expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
 });
+
+describe('started while Redis is down', () => {
+  let late: ChildProcess | null = null;
+  let lateApp: FastifyInstance | null = null;
+  let lateRedis: Redis | null = null;
+
+  afterAll(async () => {
+    await lateApp?.close();
+    lateRedis?.disconnect();
+    if (late && late.exitCode === null) late.kill('SIGKILL');
+  });
+
+  it('answers NOT_READY, then subscribes once Redis arrives and loads on the notification', async () => {
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}`;
+    // A long poll interval: only the subscription can bring the snapshot in time.
+    lateApp = await buildResultsApp(loadConfig('results', { REDIS_URL: url, REDIS_PREFIX: prefix, RESULTS_POLL_SECONDS: '600', LOG_LEVEL: 'silent' }));
+    await lateApp.ready();
+    const res = await lateApp.inject({ url: '/api/v1/results' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error.code).toBe('RESULTS_ERR_NOT_READY');
+
+    late = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    lateRedis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => 100, disconnectTimeout: 100 });
+    lateRedis.on('error', () => {});
+    const channel = resultsKeys(prefix).channel;
+    await waitFor(
+      async () => {
+        const reply = (await lateRedis!.pubsub('NUMSUB', channel).catch(() => [channel, 0])) as [string, number];
+        return Number(reply[1]) >= 1;
+      },
+      { timeoutMs: 15_000, message: 'the results service to subscribe' },
+    );
+    await publish(lateRedis, prefix, makeSnapshot(9));
+    await waitFor(() => lateApp!.snapshots.current?.version === 9, { timeoutMs: 5000, message: 'snapshot 9 via notification' });
+    expect((await lateApp.inject({ url: '/api/v1/results/contests/11' })).statusCode).toBe(200);
+  }, 30_000);
+});

@@ -177,21 +177,21 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
     bar?.update(size, { stage: 'applying', rows });
 
     // One import at a time; readers (the vote service) are not blocked.
-    console.error('T1', Date.now()-started); await client.query('lock table members in share row exclusive mode');
-    console.error('T2', Date.now()-started); await client.query('analyze import_rows');
+    await client.query('lock table members in share row exclusive mode');
+    await client.query('analyze import_rows');
     // The first row for an IIN is the one considered; later rows for it are refused.
-    console.error('T3', Date.now()-started); await client.query(`
+    await client.query(`
       insert into import_rejects (line, reason, message)
       select line, 'iin_duplicate_in_file', 'IIN already given on line ' || first_line
       from (select line, min(line) over (partition by iin) as first_line from import_rows) d
       where line <> first_line`);
     // One phone number belongs to one member: a number the register gives someone else is refused.
-    console.error('T4', Date.now()-started); await client.query(`
+    await client.query(`
       insert into import_rejects (line, reason, message)
       select r.line, 'phone_taken', 'phone belongs to another member of the register'
       from import_rows r join members m on m.phone = r.phone and m.iin <> r.iin
       on conflict (line) do nothing`);
-    console.error('T5', Date.now()-started); await client.query(`
+    await client.query(`
       insert into import_rejects (line, reason, message)
       select line, 'phone_duplicate_in_file', 'phone already given on line ' || first_line
       from (
@@ -199,29 +199,34 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
         from import_rows r where not exists (select 1 from import_rejects j where j.line = r.line)
       ) d
       where line <> first_line`);
-    console.error('T6', Date.now()-started); const applied = await client.query<{ inserted: string; updated: string; good: string }>(`
-      with good as (
-        select r.* from import_rows r where not exists (select 1 from import_rejects j where j.line = r.line)
-      ), up as (
-        insert into members as m (iin, phone, full_name, gender, birth_date, region_id, district_id, primary_org, admitted_at, status)
-        select iin, phone, full_name, gender, birth_date, region_id, district_id, primary_org, admitted_at, status from good
-        on conflict (iin) do update set
-          phone = excluded.phone, full_name = excluded.full_name, gender = excluded.gender, birth_date = excluded.birth_date,
-          region_id = excluded.region_id, district_id = excluded.district_id, primary_org = excluded.primary_org,
-          admitted_at = excluded.admitted_at, status = excluded.status,
-          -- a reason recorded for the old status does not explain the new one
-          status_reason = case when m.status = excluded.status then m.status_reason end,
-          updated_at = now()
-        where (m.phone, m.full_name, m.gender, m.birth_date, m.region_id, m.district_id, m.primary_org, m.admitted_at, m.status)
+    // Existing members first (by IIN, only when something differs), then the new ones in IIN
+    // order so the unique index fills sequentially. Plain UPDATE + INSERT rather than
+    // INSERT … ON CONFLICT: the table lock rules out races, and speculative insertion costs more.
+    const updated = await client.query(`
+      update members m set
+        phone = g.phone, full_name = g.full_name, gender = g.gender, birth_date = g.birth_date,
+        region_id = g.region_id, district_id = g.district_id, primary_org = g.primary_org,
+        admitted_at = g.admitted_at, status = g.status,
+        -- a reason recorded for the old status does not explain the new one
+        status_reason = case when m.status = g.status then m.status_reason end,
+        updated_at = now()
+      from import_rows g
+      where g.iin = m.iin
+        and not exists (select 1 from import_rejects j where j.line = g.line)
+        and (m.phone, m.full_name, m.gender, m.birth_date, m.region_id, m.district_id, m.primary_org, m.admitted_at, m.status)
           is distinct from
-          (excluded.phone, excluded.full_name, excluded.gender, excluded.birth_date, excluded.region_id, excluded.district_id,
-           excluded.primary_org, excluded.admitted_at, excluded.status)
-        returning (xmax = 0) as inserted
-      )
-      select count(*) filter (where inserted) as inserted, count(*) filter (where not inserted) as updated,
-             (select count(*) from good) as good
-      from up`);
-    console.error('T7', Date.now()-started); const sqlRejects = await client.query<{ line: number; reason: MemberRowReason; message: string }>('select line, reason, message from import_rejects');
+            (g.phone, g.full_name, g.gender, g.birth_date, g.region_id, g.district_id, g.primary_org, g.admitted_at, g.status)`);
+    const inserted = await client.query(`
+      insert into members (iin, phone, full_name, gender, birth_date, region_id, district_id, primary_org, admitted_at, status)
+      select g.iin, g.phone, g.full_name, g.gender, g.birth_date, g.region_id, g.district_id, g.primary_org, g.admitted_at, g.status
+      from import_rows g
+      where not exists (select 1 from import_rejects j where j.line = g.line)
+        and not exists (select 1 from members m where m.iin = g.iin)
+      order by g.iin`);
+    const good = await client.query<{ n: number }>(
+      'select count(*)::int as n from import_rows g where not exists (select 1 from import_rejects j where j.line = g.line)',
+    );
+    const sqlRejects = await client.query<{ line: number; reason: MemberRowReason; message: string }>('select line, reason, message from import_rejects');
     rejects.push(...sqlRejects.rows);
     await client.query(opts.dryRun ? 'rollback' : 'commit');
     bar?.stop();
@@ -230,14 +235,11 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
     await writeFile(reportPath, stringify(rejects.map((r) => [r.line, r.reason, r.message]), { header: true, columns: ['line', 'reason', 'message'] }));
     const byReason: Partial<Record<MemberRowReason, number>> = {};
     for (const r of rejects) byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
-    const a = applied.rows[0]!;
-    const inserted = Number(a.inserted);
-    const updated = Number(a.updated);
     return {
       rows,
-      inserted,
-      updated,
-      unchanged: Number(a.good) - inserted - updated,
+      inserted: inserted.rowCount ?? 0,
+      updated: updated.rowCount ?? 0,
+      unchanged: good.rows[0]!.n - (inserted.rowCount ?? 0) - (updated.rowCount ?? 0),
       rejected: rejects.length,
       byReason,
       rejects,

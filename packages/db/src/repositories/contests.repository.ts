@@ -103,3 +103,15 @@ export async function candidateIdsByContest(db: Kysely<Database>, contestIds: re
   for (const r of rows) out.get(r.contest_id)?.add(r.id);
   return out;
 }
+
+/** Places and statuses of many members in one query (the vote service batches lookups per tick). */
+export async function findMemberPlaces(
+  db: Kysely<Database>,
+  memberIds: readonly string[],
+): Promise<Map<string, { regionId: number; districtId: number; status: 'active' | 'expelled' | 'blocked' | 'suspended' }>> {
+  const out = new Map<string, { regionId: number; districtId: number; status: 'active' | 'expelled' | 'blocked' | 'suspended' }>();
+  if (memberIds.length === 0) return out;
+  const rows = await db.selectFrom('members').select(['id', 'region_id', 'district_id', 'status']).where('id', 'in', [...memberIds]).execute();
+  for (const m of rows) out.set(String(m.id), { regionId: m.region_id, districtId: m.district_id, status: m.status });
+  return out;
+}

@@ -110,7 +110,8 @@ export function forward(request: FastifyRequest, reply: FastifyReply, opts: Forw
     onError: (failedReply, { error }) => {
       const err = upstreamError(opts.site, error);
       opts.metrics.upstreamErrors.inc({ site: opts.site, code: err.code });
-      failedReply.request.log.warn({ site: opts.site, code: err.code, err: { message: error.message, code: codesOf(error).join(',') } }, 'upstream request failed');
+      // Not `code`: the shared logger redacts that key (one-time codes).
+      failedReply.request.log.warn({ site: opts.site, errorCode: err.code, cause: codesOf(error).join(','), reason: error.message }, 'upstream request failed');
       const retryAfter = (err as { retryAfter?: number }).retryAfter;
       if (retryAfter !== undefined) failedReply.header('retry-after', String(retryAfter));
       // Sent directly (not thrown to the shared handler, which hides 5xx messages): which site failed is useful to a client.

@@ -110,13 +110,12 @@ export default async function resultsSite(app: FastifyInstance, opts: ResultsSit
       onResponse: (_req, _rep, raw) => {
         // What reply-from hands over (its typings describe a server response; it is undici's answer).
         const res = raw as unknown as UpstreamAnswer;
-        const rep = reply;
         const forwardedRequestHeaders = { ...request.headers, ...upstreamHeaders };
         const ttl = storableFor(source, forwardedRequestHeaders, res.statusCode, res.headers);
         if (ttl <= 0) {
           metrics.cache.pass.inc();
           flight.settle(null);
-          rep.send(res.stream);
+          reply.send(res.stream);
           return;
         }
         buffer(res.stream).then(
@@ -124,15 +123,15 @@ export default async function resultsSite(app: FastifyInstance, opts: ResultsSit
             const entry = makeEntry(res.headers, body, ttl);
             flight.settle(entry);
             metrics.cache.miss.inc();
-            serveEntry(request, rep, entry, metrics, 'MISS');
+            serveEntry(request, reply, entry, metrics, 'MISS');
           },
           (err: Error) => {
             flight.settle(null);
-            rep.request.log.warn({ site: 'results', err: { message: err.message } }, 'upstream body failed');
-            if (rep.sent) return;
+            request.log.warn({ site: 'results', err: { message: err.message } }, 'upstream body failed');
+            if (reply.sent) return;
             const failed = new GatewayErrors.UPSTREAM_FAILED('results');
             metrics.upstreamErrors.inc({ site: 'results', code: failed.code });
-            rep.code(502).type('application/json; charset=utf-8').send({ error: { code: failed.code, message: failed.message } });
+            reply.code(502).type('application/json; charset=utf-8').send({ error: { code: failed.code, message: failed.message } });
           },
         );
       },

@@ -18,6 +18,11 @@ declare module 'fastify' {
   }
 }
 
+/** Reconnect delay: quick at first, then every 5 s at most while Redis stays away. */
+export function backoff(times: number): number {
+  return Math.min(times * 200, 5000);
+}
+
 export interface SnapshotStoreOptions {
   redisUrl: string;
   prefix: string;
@@ -80,7 +85,7 @@ export const snapshotStorePlugin = fp(
 
     // Subscriber: its own connection (a subscribed client can't run GET). It resubscribes
     // after a reconnect, and we reload then, since notifications sent meanwhile are lost.
-    const sub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true, disconnectTimeout: 100 });
+    const sub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, disconnectTimeout: 100, retryStrategy: backoff });
     let subDown = false;
     sub.on('error', (err) => {
       if (!subDown) app.log.warn({ err: { message: err.message } }, 'results subscriber lost Redis; will reconnect');
@@ -93,10 +98,8 @@ export const snapshotStorePlugin = fp(
     sub.on('message', (channel) => {
       if (channel === keys.channel) void store.refresh();
     });
-    sub.connect().then(
-      () => sub.subscribe(keys.channel),
-      () => {},
-    );
+    // Queued until the first connection; ioredis resubscribes by itself after a reconnect.
+    sub.subscribe(keys.channel).catch(() => {});
 
     const timer = setInterval(() => void store.refresh(), opts.pollSeconds * 1000);
     timer.unref();

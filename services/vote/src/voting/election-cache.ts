@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type Database, type ElectionBallotData, findMemberPlace, loadElectionBallotData } from '@primaries/db';
+import { type Database, type ElectionBallotData, findMemberPlaces, loadElectionBallotData } from '@primaries/db';
 import type { BallotContest } from '@primaries/domain';
 
 /**
@@ -96,17 +96,44 @@ export class ElectionCache {
     return view;
   }
 
-  async member(memberId: string): Promise<MemberPlace | null> {
+  /** A member's place: from memory, else loaded with every other miss of the same tick in one query. */
+  member(memberId: string): Promise<MemberPlace | null> {
     const hit = this.members.get(memberId);
-    if (hit && Date.now() - hit.at < MEMBER_CACHE_TTL_MS) return hit.place;
-    const place = await findMemberPlace(this.db, memberId);
-    this.members.delete(memberId);
-    this.members.set(memberId, { at: Date.now(), place });
-    if (this.members.size > MEMBER_CACHE_MAX) {
-      const oldest = this.members.keys().next().value;
-      if (oldest !== undefined) this.members.delete(oldest);
+    if (hit && Date.now() - hit.at < MEMBER_CACHE_TTL_MS) return Promise.resolve(hit.place);
+    let waiting = this.pendingMembers.get(memberId);
+    if (!waiting) {
+      waiting = [];
+      this.pendingMembers.set(memberId, waiting);
     }
-    return place;
+    const list = waiting;
+    this.memberFlush ??= setImmediate(() => void this.loadMembers());
+    return new Promise((resolve, reject) => list.push({ resolve, reject }));
+  }
+
+  private pendingMembers = new Map<string, Array<{ resolve: (p: MemberPlace | null) => void; reject: (e: unknown) => void }>>();
+  private memberFlush: NodeJS.Immediate | null = null;
+
+  private async loadMembers(): Promise<void> {
+    this.memberFlush = null;
+    const pending = this.pendingMembers;
+    this.pendingMembers = new Map();
+    try {
+      const places = await findMemberPlaces(this.db, [...pending.keys()]);
+      const now = Date.now();
+      for (const [id, waiters] of pending) {
+        const place = places.get(id) ?? null;
+        this.members.delete(id);
+        this.members.set(id, { at: now, place });
+        for (const w of waiters) w.resolve(place);
+      }
+      // Bounded: drop the least recently loaded.
+      for (const oldest of this.members.keys()) {
+        if (this.members.size <= MEMBER_CACHE_MAX) break;
+        this.members.delete(oldest);
+      }
+    } catch (err) {
+      for (const waiters of pending.values()) for (const w of waiters) w.reject(err);
+    }
   }
 }
 

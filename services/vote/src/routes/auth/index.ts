@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Counter } from 'prom-client';
 import { z } from 'zod';
@@ -38,11 +38,22 @@ function retryLater<E extends Error>(err: E, seconds: number): E {
   return Object.assign(err, { retryAfter: Math.max(1, Math.ceil(seconds)) });
 }
 
-/** Our own catalogue errors pass through; anything else (Redis or Postgres away) is 503 + Retry-After. */
-function unavailable(request: FastifyRequest, err: unknown): Error {
-  if (err instanceof Error && typeof (err as { statusCode?: unknown }).statusCode === 'number') return err;
-  request.log.error({ err: { message: err instanceof Error ? err.message : String(err) } }, 'authorization backend unavailable');
-  return retryLater(new VoteErrors.UNAVAILABLE(), 5);
+/**
+ * A 503 answered here rather than thrown: the shared error handler logs every 5xx with its
+ * stack, which under a storm being shed would cost more than the answer itself.
+ */
+function shed(reply: FastifyReply, err: Error & { code: string }, seconds: number) {
+  return reply
+    .code(503)
+    .header('retry-after', String(Math.max(1, Math.ceil(seconds))))
+    .send({ error: { code: err.code, message: err.message } });
+}
+
+/** Our own catalogue errors pass through; anything else (Redis or Postgres away) is 503 + Retry-After, logged once. */
+function unavailable(request: FastifyRequest, reply: FastifyReply, err: unknown) {
+  if (err instanceof Error && typeof (err as { statusCode?: unknown }).statusCode === 'number') throw err;
+  request.log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'authorization backend unavailable');
+  return shed(reply, new VoteErrors.UNAVAILABLE(), 5);
 }
 
 /**
@@ -96,7 +107,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
         const wait = app.smsQueue.retryAfterSeconds();
         if (wait > 0) {
           codeOutcomes.inc({ outcome: 'sms_busy' });
-          throw retryLater(new VoteErrors.SMS_BUSY(), wait);
+          return shed(reply, new VoteErrors.SMS_BUSY(), wait);
         }
         const election = await elections.get();
         if (!election) throw new VoteErrors.NO_ELECTION();
@@ -150,7 +161,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
         reply.code(202);
         return { challengeId: issued.challengeId, expiresInSeconds: config.AUTH_CODE_TTL_SECONDS, resendInSeconds: config.AUTH_RESEND_SECONDS };
       } catch (err) {
-        throw unavailable(request, err);
+        return unavailable(request, reply, err);
       }
     },
   );
@@ -206,7 +217,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
         verifyOutcomes.inc({ outcome: 'ok' });
         return { token, expiresAt: expiresAt.toISOString() };
       } catch (err) {
-        throw unavailable(request, err);
+        return unavailable(request, reply, err);
       }
     },
   );
