@@ -14,7 +14,7 @@ import voteSite from './routes/vote';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    config: GatewayConfig;
+    gatewayConfig: GatewayConfig;
     /** The results cache, or null when RESULTS_GATEWAY_CACHE is off. */
     resultsCache: ResultsCache | null;
   }
@@ -31,10 +31,8 @@ export interface GatewayAppDeps {
  * /metrics and /docs are under /_gateway/ on any host.
  */
 export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
-  // baseServerOptions' disableRequestLogging is deprecated in fastify 5.x (FSTDEP023): logController replaces it.
-  const { disableRequestLogging: _deprecated, ...base } = baseServerOptions();
   const app = Fastify({
-    ...base,
+    ...baseServerOptions(),
     // Our own ids: a sane incoming x-request-id is kept, anything else replaced.
     requestIdHeader: false,
     genReqId: requestId,
@@ -50,7 +48,7 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
     logController: new LogController({ disableRequestLogging: true }),
     ...fastifyOptions,
   });
-  app.decorate('config', config);
+  app.decorate('gatewayConfig', config);
 
   await app.register(errorHandlerPlugin, { prefix: 'GATEWAY' });
   await app.register(observabilityPlugin, { service: 'gateway' });

@@ -16,6 +16,7 @@ function resultsHandler(opts: { delayMs?: number } = {}) {
     if (path.startsWith('/max-age-1')) reply.header('cache-control', 'public, max-age=1');
     else if (path.startsWith('/no-store')) reply.header('cache-control', 'no-store');
     else if (path.startsWith('/private')) reply.header('cache-control', 'private, max-age=60');
+    else if (path.startsWith('/swr')) reply.header('cache-control', 'public, max-age=1, stale-while-revalidate=60');
     else if (path.startsWith('/no-header')) { /* no Cache-Control: not cacheable (no heuristics) */ }
     else if (path.startsWith('/vary-cookie')) reply.header('cache-control', 'public, max-age=60').header('vary', 'Cookie');
     else reply.header('cache-control', 'public, max-age=60');
@@ -87,6 +88,13 @@ describe('results cache', () => {
     const res = await get('/max-age-1');
     expect(res.headers['x-cache']).toBe('MISS');
     expect(upstreamHits('/max-age-1')).toBe(2);
+  });
+
+  it('does not serve stale past max-age even when stale-while-revalidate allows it', async () => {
+    await get('/swr');
+    await sleep(1100);
+    expect((await get('/swr')).headers['x-cache']).toBe('MISS');
+    expect(upstreamHits('/swr')).toBe(2);
   });
 
   it.each(['/no-store', '/private', '/no-header', '/vary-cookie'])('does not cache %s', async (path) => {

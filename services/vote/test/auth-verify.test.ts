@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { authHarness, expectNoSecrets, type AuthHarness, type TestMember } from './auth-harness';
 
 // POST /api/v1/auth/verify: code checking, lockout, expiry, single use, the token and
@@ -89,6 +90,30 @@ describe('POST /api/v1/auth/verify', () => {
     expect((await h.verify('AAAAAAAAAAAAAAAAAAAAAA', '123456')).body).toMatchObject({ error: { code: 'VOTE_ERR_CODE_EXPIRED' } });
     expect((await h.verify('short', '123456')).status).toBe(400);
     expect((await h.verify('AAAAAAAAAAAAAAAAAAAAAA', '12345')).status).toBe(400);
+  });
+
+  it('answers 503 + Retry-After and leaves neither a record nor a live token when the record cannot be written', async () => {
+    // A constraint that refuses this one user agent stands in for Postgres failing mid-way.
+    await sql`alter table authorizations add constraint test_refuse check (user_agent is distinct from 'refuse-me')`.execute(h.tdb.db);
+    try {
+      const m = await member();
+      const ip = freshIp();
+      const { challengeId, code } = await codeRound(m, ip);
+      const tokensBefore = (await h.tr.redis.keys(`${h.tr.prefix}:token:*`)).length;
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/verify',
+        headers: { 'x-forwarded-for': ip, 'user-agent': 'refuse-me' },
+        payload: { challengeId, code },
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ error: { code: 'VOTE_ERR_UNAVAILABLE', message: expect.any(String) } });
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      expect(await h.tdb.db.selectFrom('authorizations').select('id').where('member_id', '=', m.id).execute()).toEqual([]);
+      expect(await h.tr.redis.keys(`${h.tr.prefix}:token:*`)).toHaveLength(tokensBefore);
+    } finally {
+      await sql`alter table authorizations drop constraint test_refuse`.execute(h.tdb.db);
+    }
   });
 
   it('never writes an IIN, a phone number, a code or a token to the logs', () => {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { type CsvError, parse } from 'csv-parse';
+import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import pg from 'pg';
 import { KZ_MOBILE_CODES, MEMBER_CSV_COLUMNS, type MemberCsvColumn, type MemberRowReason, parseMemberRow } from '@primaries/domain';
@@ -116,15 +116,9 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
         bom: true,
         skip_empty_lines: true,
         relax_column_count: true,
-        skip_records_with_error: true,
+        // A stray quote inside an unquoted field (ППО "Нур Отан") is kept as text, not an error.
+        relax_quotes: true,
         info: true,
-        on_skip: (err: CsvError | undefined) => {
-          rows++;
-          const line = typeof err?.lines === 'number' ? err.lines : 0;
-          // The parser's message can quote the row's data; the report keeps only the error kind.
-          rejects.push({ line, reason: 'csv_malformed', message: `malformed CSV record (${err?.code ?? 'unknown'})` });
-          return undefined;
-        },
       }),
     );
     let columns: Record<MemberCsvColumn, number> | null = null;
@@ -138,7 +132,9 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
         continue;
       }
       rows++;
-      const line = info.lines;
+      // info.lines is where the record ends; a quoted field may span lines, so count back to its start.
+      let line = info.lines;
+      for (const f of record) if (f.includes('\n')) line -= f.split('\n').length - 1;
       if (record.length !== width) {
         rejects.push({ line, reason: 'csv_malformed', message: `expected ${width} fields, found ${record.length}` });
         continue;
@@ -250,7 +246,9 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
   } catch (err) {
     await client.query('rollback').catch(() => {});
     if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('CSV_')) {
-      throw new ImportFileError(`${file} is not a readable CSV (${err.code}); nothing was imported`, { cause: err });
+      // The parser's own message can quote the row's data (an IIN); keep only the kind and the line.
+      const at = 'lines' in err && typeof err.lines === 'number' ? ` at line ${err.lines}` : '';
+      throw new ImportFileError(`${file} is not valid CSV (${err.code}${at}); nothing was imported`);
     }
     throw err;
   } finally {

@@ -78,15 +78,6 @@ export async function loadElectionBallotData(db: Kysely<Database>, electionId: n
   };
 }
 
-/** A member's place and status: which contests they vote in, and whether they still may. */
-export async function findMemberPlace(
-  db: Kysely<Database>,
-  memberId: string,
-): Promise<{ regionId: number; districtId: number; status: 'active' | 'expelled' | 'blocked' | 'suspended' } | null> {
-  const m = await db.selectFrom('members').select(['region_id', 'district_id', 'status']).where('id', '=', memberId).executeTakeFirst();
-  return m ? { regionId: m.region_id, districtId: m.district_id, status: m.status } : null;
-}
-
 /** Which of these contest ids exist (the worker's guard against votes for unknown contests). */
 export async function existingContestIds(db: Kysely<Database>, ids: readonly number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();

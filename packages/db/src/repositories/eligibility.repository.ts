@@ -33,7 +33,8 @@ export async function currentElectionForAuth(db: Kysely<Database>, now: Date = n
       sql`case when closed_at is null and opens_at <= ${now} and closes_at > ${now} then 0
                when closed_at is null and opens_at > ${now} then 1 else 2 end`,
     )
-    .orderBy('opens_at', 'desc')
+    // Within a group, the nearest in time: the latest opened, the next to open, the last closed.
+    .orderBy(sql`abs(extract(epoch from (opens_at - ${now}::timestamptz)))`)
     .limit(1)
     .executeTakeFirst();
 }

@@ -56,7 +56,9 @@ export function storableFor(url: string, requestHeaders: Headers, status: number
     { status, headers: responseHeaders },
     { shared: true, cacheHeuristic: 0, immutableMinTimeToLive: 0 },
   );
-  return policy.storable() ? Math.max(0, policy.timeToLive()) : 0;
+  // Freshness only (maxAge − age): timeToLive() would add stale-while-revalidate / stale-if-error,
+  // and this cache does not revalidate in the background, so it must not serve stale.
+  return policy.storable() ? Math.max(0, Math.round((policy.maxAge() - policy.age()) * 1000)) : 0;
 }
 
 /** Builds the stored entry from an upstream answer already judged storable. */

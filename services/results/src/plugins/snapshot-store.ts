@@ -18,6 +18,9 @@ declare module 'fastify' {
   }
 }
 
+/** Retry a failed load this soon. */
+const RETRY_MS = 2000;
+
 /** Reconnect delay: quick at first, then every 5 s at most while Redis stays away. */
 export function backoff(times: number): number {
   return Math.min(times * 200, 5000);
@@ -49,9 +52,15 @@ export const snapshotStorePlugin = fp(
     void ageGauge;
 
     let loading: Promise<boolean> | null = null;
+    let retry: NodeJS.Timeout | null = null;
+    let closing = false;
+    let failing = false;
+    let again = false;
     const load = async (): Promise<boolean> => {
       try {
         const current = await app.redis.get(keys.current);
+        if (failing) app.log.info('results snapshot source reachable again');
+        failing = false;
         if (current === null) return true;
         const version = Number(current);
         if (store.current && store.current.version >= version) return true;
@@ -67,16 +76,34 @@ export const snapshotStorePlugin = fp(
         }
         return true;
       } catch (err) {
-        app.log.warn({ err: { message: (err as Error).message } }, 'could not load the results snapshot; serving the last one');
+        // One line per outage, not one per retry.
+        if (!failing) app.log.warn({ err: { message: (err as Error).message } }, 'could not load the results snapshot; serving the last one');
+        failing = true;
+        // Try again soon rather than at the next poll: a notification may have been lost with it.
+        if (!retry && !closing) {
+          retry = setTimeout(() => {
+            retry = null;
+            void store.refresh();
+          }, RETRY_MS);
+          retry.unref();
+        }
         return false;
       }
     };
     const store: SnapshotStore = {
       current: null,
       refresh() {
-        // One load at a time; a notification during a load is picked up by the next poll at worst.
-        loading ??= load().finally(() => {
+        // One load at a time; a notification that arrives during a load runs one more after it.
+        if (loading) {
+          again = true;
+          return loading;
+        }
+        loading = load().finally(() => {
           loading = null;
+          if (again && !closing) {
+            again = false;
+            void store.refresh();
+          }
         });
         return loading;
       },
@@ -108,7 +135,9 @@ export const snapshotStorePlugin = fp(
       await store.refresh();
     });
     app.addHook('onClose', async () => {
+      closing = true;
       clearInterval(timer);
+      if (retry) clearTimeout(retry);
       await loading;
       sub.disconnect();
     });

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 export class TimingFloor {
   private avgMs: number;
+  private samples = 0;
 
   constructor(
     initialMs = 5,
@@ -17,8 +18,10 @@ export class TimingFloor {
 
   /** Feeds the time an accepted request took. */
   observe(startedAt: number): void {
-    const took = performance.now() - startedAt;
-    this.avgMs = this.avgMs * 0.95 + Math.min(took, this.maxMs) * 0.05;
+    const took = Math.min(performance.now() - startedAt, this.maxMs);
+    // A plain mean for the first samples (a quick start), then an exponential average.
+    const alpha = Math.max(0.05, 1 / ++this.samples);
+    this.avgMs = this.avgMs * (1 - alpha) + took * alpha;
   }
 
   /** Waits until a refusal started at `startedAt` looks like an acceptance. */

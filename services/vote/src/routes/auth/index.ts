@@ -12,7 +12,7 @@ import { authScripts } from '../../auth/scripts';
 import { TimingFloor } from '../../auth/timing';
 import { voteConfig } from '../../auth/vote-config';
 import { VoteErrors } from '../../errors';
-import { issueToken } from '../../plugins/session';
+import { issueToken, revokeToken } from '../../plugins/session';
 import { smsQueuePlugin } from '../../sms/sms-queue';
 
 // A malformed IIN (bad checksum) or a number that is no Kazakh mobile is refused with
@@ -202,18 +202,24 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
           verifyOutcomes.inc({ outcome: 'ip_in_use' });
           throw new VoteErrors.IP_IN_USE();
         }
-        await recordAuthorization(app.db, {
-          electionId: result.electionId,
-          memberId: result.memberId,
-          ip,
-          userAgent: request.headers['user-agent'] ?? null,
-        });
-        const { token, expiresAt } = await issueToken(
-          app.redis,
-          app.redisPrefix,
-          { memberId: result.memberId, electionId: result.electionId, ip },
-          config.AUTH_TOKEN_TTL_SECONDS,
-        );
+        // The record and the token stand or fall together: the row commits only once the
+        // token is stored, and a token whose row failed to commit is revoked.
+        let issued: { token: string; expiresAt: Date } | undefined;
+        try {
+          await app.db.transaction().execute(async (trx) => {
+            await recordAuthorization(trx, {
+              electionId: result.electionId,
+              memberId: result.memberId,
+              ip,
+              userAgent: request.headers['user-agent'] ?? null,
+            });
+            issued = await issueToken(app.redis, app.redisPrefix, { memberId: result.memberId, electionId: result.electionId, ip }, config.AUTH_TOKEN_TTL_SECONDS);
+          });
+        } catch (err) {
+          if (issued) await revokeToken(app.redis, app.redisPrefix, issued.token).catch(() => undefined);
+          throw err;
+        }
+        const { token, expiresAt } = issued!;
         verifyOutcomes.inc({ outcome: 'ok' });
         return { token, expiresAt: expiresAt.toISOString() };
       } catch (err) {

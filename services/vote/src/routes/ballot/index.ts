@@ -42,7 +42,7 @@ const ballotResponse = z.object({
 export default async function routes(app: FastifyInstance): Promise<void> {
   const cache = electionCacheFor(app.db);
   app.get(
-    '/',
+    '',
     {
       preHandler: app.authenticate,
       schema: { summary: "The voter's ballot", security: [{ bearer: [] }], response: { 200: ballotResponse } },

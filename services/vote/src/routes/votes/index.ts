@@ -79,7 +79,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
   };
 
   app.post(
-    '/',
+    '',
     {
       preHandler: app.authenticate,
       schema: {
