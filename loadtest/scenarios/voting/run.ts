@@ -9,11 +9,12 @@
  * with the same zod schema; the summary gives our rate / baseline.
  *
  *   pnpm --filter @primaries/loadtest exec tsx scenarios/voting/run.ts \
- *     [--voters 20000] [--connections 1000] [--duration 60] [--spawn] \
+ *     [--voters 20000] [--connections 1000] [--duration 120] [--spawn [--direct]] \
  *     [--url http://127.0.0.1:8080] [--host vote.localhost] [--election <id>] \
  *     [--baseline-duration 5] [--no-baseline] [--drain-timeout 300] [--max-marks 3] [--label x]
  *
  * Reads DATABASE_URL, REDIS_URL, REDIS_PREFIX (the stack's; --spawn picks its own prefix).
+ * --spawn starts vote, worker and gateway processes on free ports (--direct: no gateway).
  * `--voters 835000` is the 2020 "everyone at once" mode: all persisted within 5 minutes?
  * --duration caps the timed part (seconds); the run also ends when every voter has voted.
  */
@@ -44,6 +45,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '1000' },
     duration: { type: 'string', default: '120' },
     spawn: { type: 'boolean', default: false },
+    /** With --spawn: target the vote service directly instead of a spawned gateway. */
+    direct: { type: 'boolean', default: false },
     election: { type: 'string' },
     'baseline-duration': { type: 'string', default: '5' },
     'no-baseline': { type: 'boolean', default: false },
@@ -93,20 +96,41 @@ async function waitHealthy(url: string, host: string, timeoutMs = 60_000) {
   }
 }
 
-/** Starts the vote service and the worker as their own processes (as in production). */
-async function spawnStack(): Promise<string> {
-  const [votePort, workerPort] = [await freePort(), await freePort()];
-  const env = { ...process.env, DATABASE_URL, REDIS_URL, REDIS_PREFIX, VOTE_PORT: String(votePort), WORKER_PORT: String(workerPort), LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+/**
+ * Starts the vote service, the worker and (unless --direct) the gateway as their own
+ * processes, as in production. Returns the URL and Host header to target.
+ */
+async function spawnStack(): Promise<{ url: string; host: string }> {
+  const [votePort, workerPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+  const voteUrl = `http://127.0.0.1:${votePort}`;
+  const env = {
+    ...process.env,
+    DATABASE_URL,
+    REDIS_URL,
+    REDIS_PREFIX,
+    VOTE_PORT: String(votePort),
+    WORKER_PORT: String(workerPort),
+    GATEWAY_PORT: String(gatewayPort),
+    GATEWAY_BIND: '127.0.0.1',
+    VOTE_UPSTREAM: voteUrl,
+    VOTE_HOST: args.host,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'development',
+  };
   const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-  for (const [name, file] of [['vote', 'services/vote/src/server.ts'], ['worker', 'services/worker/src/main.ts']] as const) {
+  const procs: Array<[string, string]> = [['vote', 'services/vote/src/server.ts'], ['worker', 'services/worker/src/main.ts']];
+  if (!args.direct) procs.push(['gateway', 'services/gateway/src/server.ts']);
+  for (const [name, file] of procs) {
     const c = spawn(tsx, [path.join(ROOT, file)], { env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
     c.on('exit', (code) => code && log(`${name} exited with ${code}`));
     children.push(c);
   }
-  const url = `http://127.0.0.1:${votePort}`;
-  await waitHealthy(url, '127.0.0.1');
+  await waitHealthy(voteUrl, '127.0.0.1');
   await waitHealthy(`http://127.0.0.1:${workerPort}`, '127.0.0.1');
-  return url;
+  if (args.direct) return { url: voteUrl, host: '127.0.0.1' };
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  await waitHealthy(gatewayUrl, args.host);
+  return { url: gatewayUrl, host: args.host };
 }
 
 interface Voter {
@@ -167,8 +191,7 @@ async function main() {
   const db = createDb({ url: DATABASE_URL, poolMax: 4, applicationName: 'loadtest-voting' });
   const redis = new Redis(REDIS_URL);
   try {
-    const target = args.spawn ? await spawnStack() : args.url;
-    const host = args.spawn ? '127.0.0.1' : args.host;
+    const { url: target, host } = args.spawn ? await spawnStack() : { url: args.url, host: args.host };
     if (!args.spawn) await waitHealthy(target, host, 5_000).catch(() => {
       throw new Error(`nothing ready at ${target} (Host ${host}); start the stack (pnpm start) or pass --spawn`);
     });

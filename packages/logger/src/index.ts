@@ -8,7 +8,8 @@ import pino, { type Logger, type LoggerOptions } from 'pino';
 export const REDACT_PATHS = [
   'iin', '*.iin', '*.*.iin',
   'phone', '*.phone', '*.*.phone', 'to', '*.to',
-  'code', '*.code', 'otp', '*.otp',
+  // A bare `code` is a one-time code; `err.code` (an error code) must stay readable.
+  'code', 'otp', '*.otp', 'smsCode', '*.smsCode',
   'token', '*.token',
   'selections', '*.selections', '*.*.selections',
   'candidateIds', '*.candidateIds', 'marks', '*.marks', '*.*.marks',

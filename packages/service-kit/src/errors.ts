@@ -53,7 +53,9 @@ export const errorHandlerPlugin = fp(
         code ??= codes.rateLimited;
       }
       code ??= status >= 500 ? (status === 503 ? codes.unavailable : codes.internal) : status === 404 ? codes.notFound : codes.validation;
-      if (status >= 500) request.log.error({ err }, 'request failed');
+      // Shedding load (503) is expected under a storm: one cheap line, no stack.
+      if (status === 503) request.log.warn({ errorCode: code }, 'service unavailable');
+      else if (status >= 500) request.log.error({ err }, 'request failed');
       const message = status < 500 ? err.message : 'Internal error';
       const body: ErrorBody = { error: { code, message } };
       if (details !== undefined) body.error.details = details;

@@ -139,8 +139,14 @@ describe('results API', () => {
     expect(app.snapshots.current?.version).toBe(2);
   });
 
+  it('catches up with notifications that arrive during a load, without waiting for the poll', async () => {
+    await publish(tr.redis, tr.prefix, makeSnapshot(3));
+    await publish(tr.redis, tr.prefix, makeSnapshot(4));
+    await waitFor(() => app.snapshots.current?.version === 4, { timeoutMs: 5000, message: 'snapshot 4' });
+  });
+
   it('exposes the served version in /metrics and the OpenAPI document at /docs/json', async () => {
-    expect((await app.inject({ url: '/metrics' })).body).toMatch(/results_snapshot_version\{service="results"\} 2/);
+    expect((await app.inject({ url: '/metrics' })).body).toMatch(/results_snapshot_version\{service="results"\} 4/);
     const docs = (await app.inject({ url: '/docs/json' })).json();
     expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/v1/results/', '/api/v1/results/turnout', '/api/v1/results/contests/{id}']));
   });

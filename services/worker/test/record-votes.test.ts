@@ -161,9 +161,10 @@ describe('record-votes', () => {
     expect(await tr.redis.get(receiptKey(tr.prefix, votes[30]!.receiptHash))).toBe('r');
   });
 
-  it('a batch whose transaction is aborted mid-way retries, and the counts come out exact', async () => {
+  it('a batch aborted mid-transaction, its worker stopped and a new one started: the counts come out exact', async () => {
     await reset();
-    const running = (await startRecordVotes(context()))!;
+    const first = (await startRecordVotes(context()))!;
+    let second: Running | null = null;
     const locker = new pg.Client({ connectionString: tdb.url });
     await locker.connect();
     // pg_stat_activity is a snapshot per transaction: watch from outside the locker's.
@@ -174,7 +175,7 @@ describe('record-votes', () => {
       await locker.query('begin');
       await locker.query('lock table ballots in exclusive mode');
       const votes = members.slice(100, 150).map((m) => vote(m, el.contests.region[0]!));
-      await enqueue(votes);
+      const batchId = await enqueue(votes);
       let pid = 0;
       await waitFor(
         async () => {
@@ -187,9 +188,13 @@ describe('record-votes', () => {
       // The participation rows are written but uncommitted; abort the transaction there.
       // (pg_cancel_backend, not terminate: a terminated pool client emits an unhandled
       // 'error' from pg — see the report — which would crash the test process.)
-      await locker.query('select pg_cancel_backend($1)', [pid]);
+      await watcher.query('select pg_cancel_backend($1)', [pid]);
+      await first.close();
       expect(await counts()).toEqual({ ballots: 0, participation: 0 });
+      // The failed batch waits for its retry; nothing of it was kept.
+      expect(await queue.getJobState(jobId('votes', batchId))).toBe('delayed');
       await locker.query('commit');
+      second = (await startRecordVotes(context()))!;
       await waitFor(async () => (await counts()).ballots === 50, { message: 'retried batch recorded', timeoutMs: 15_000 });
       await new Promise((r) => setTimeout(r, 300));
       expect(await counts()).toEqual({ ballots: 50, participation: 50 });
@@ -197,7 +202,40 @@ describe('record-votes', () => {
     } finally {
       await locker.end();
       await watcher.end();
+      await first.close();
+      await second?.close();
+    }
+  });
+
+  it('a batch failing its last attempt is dead-lettered whole before the job is dropped', async () => {
+    await reset();
+    const running = (await startRecordVotes(context()))!;
+    const locker = new pg.Client({ connectionString: tdb.url });
+    await locker.connect();
+    const watcher = new pg.Client({ connectionString: tdb.url });
+    await watcher.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table ballots in exclusive mode');
+      const batchId = randomUUID();
+      const votes = members.slice(200, 210).map((m) => vote(m, el.contests.national));
+      await tr.redis.incrby(voteBacklogKey(tr.prefix), votes.length);
+      await queue.add(VOTE_BATCH_JOB, { batchId, votes }, { jobId: jobId('votes', batchId), ...voteBatchJobOptions(), attempts: 1 });
+      await waitFor(async () => (await watcher.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%insert into ballots%'`)).rowCount === 1, { message: 'blocked' });
+      await watcher.query(`select pg_cancel_backend(pid) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%insert into ballots%'`);
+      await waitFor(async () => (await dead.getJobCounts('waiting')).waiting === 1, { message: 'dead letter' });
+      await waitFor(async () => (await queue.getJob(jobId('votes', batchId))) === undefined, { message: 'job dropped' });
+      const letter = (await dead.getJobs(['waiting']))[0]!;
+      expect(letter.data).toMatchObject({ batchId, reason: 'retries exhausted' });
+      expect(letter.data.votes).toHaveLength(10);
+      expect(Number(await tr.redis.get(voteBacklogKey(tr.prefix)))).toBe(0);
+      await locker.query('commit');
+      expect(await counts()).toEqual({ ballots: 0, participation: 0 });
+    } finally {
+      await locker.end();
+      await watcher.end();
       await running.close();
+      await dead.obliterate({ force: true });
     }
   });
 

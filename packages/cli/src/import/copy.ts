@@ -19,3 +19,10 @@ export async function endStream(stream: Writable): Promise<void> {
 export function copyCsvInto(client: pg.PoolClient | pg.Client, target: string): Writable {
   return client.query(copyFrom(`copy ${target} from stdin with (format csv)`));
 }
+
+/** Fails an open COPY (the server discards what it received) and waits until the connection is usable again. */
+export async function abortCopy(stream: Writable): Promise<void> {
+  if (stream.destroyed) return;
+  stream.destroy(new Error('import aborted'));
+  await finished(stream).catch(() => {});
+}

@@ -1,12 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { SingleBar, Presets } from 'cli-progress';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import pg from 'pg';
 import { KZ_MOBILE_CODES, MEMBER_CSV_COLUMNS, type MemberCsvColumn, type MemberRowReason, parseMemberRow } from '@primaries/domain';
-import { copyCsvInto, endStream, writeChunk } from './copy';
+import { abortCopy, copyCsvInto, endStream, writeChunk } from './copy';
 
 export interface ImportOptions {
   databaseUrl: string;
@@ -91,7 +92,10 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
   }
 
   const client = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'primaries-import' });
+  // A broken connection surfaces as the failing query's error; without a listener it would crash the process.
+  client.on('error', () => {});
   await client.connect();
+  let copy: Writable | null = null;
   const bar = progressBar(opts.progress ?? false, size);
   const rejects: ImportReject[] = [];
   let rows = 0;
@@ -110,7 +114,7 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
       ) on commit drop`);
     await client.query('create temp table import_rejects (line int primary key, reason text not null, message text not null) on commit drop');
 
-    const copy = copyCsvInto(client, 'import_rows');
+    copy = copyCsvInto(client, 'import_rows');
     const parser = createReadStream(file).pipe(
       parse({
         bom: true,
@@ -170,6 +174,7 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
     if (!columns) throw new ImportFileError(`${file} has no header row`);
     if (batch.length) await writeChunk(copy, stringify(batch));
     await endStream(copy);
+    copy = null;
     bar?.update(size, { stage: 'applying', rows });
 
     // One import at a time; readers (the vote service) are not blocked.
@@ -244,6 +249,8 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
       ms: Date.now() - started,
     };
   } catch (err) {
+    // A COPY still open must be failed first (CopyFail), or the connection stays in copy mode.
+    if (copy) await abortCopy(copy);
     await client.query('rollback').catch(() => {});
     if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('CSV_')) {
       // The parser's own message can quote the row's data (an IIN); keep only the kind and the line.

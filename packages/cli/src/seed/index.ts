@@ -1,12 +1,13 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { SingleBar, Presets } from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 import pg from 'pg';
 import { KZ_MOBILE_CODES, MEMBER_CSV_COLUMNS, makeIin } from '@primaries/domain';
 import { ensureDatabase, migrate } from '../commands/db';
-import { copyCsvInto, endStream, writeChunk } from '../import/copy';
+import { abortCopy, copyCsvInto, endStream, writeChunk } from '../import/copy';
 import { REGIONS, districtPlaces, type DistrictPlace } from './geography';
 import { addDays, createRng, intBetween, memberAgeRange, occupation, person, pick, pickWeighted, type Rng } from './people';
 
@@ -183,11 +184,14 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
 
   const bar = progressBar(opts.progress ?? false);
   const client = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'primaries-seed' });
+  // A broken connection surfaces as the failing query's error; without a listener it would crash the process.
+  client.on('error', () => {});
   await client.connect();
   await mkdir(path.dirname(csvPath), { recursive: true });
   const tmpCsv = `${csvPath}.${process.pid}.tmp`;
   const csv = createWriteStream(tmpCsv, { encoding: 'utf8' });
   let committed = false;
+  let openCopy: Writable | null = null;
   try {
     await client.query('begin');
     const election = await client.query<{ id: number }>(
@@ -239,9 +243,10 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
       }).sort((a, b) => a.full_name.localeCompare(b.full_name, 'ru'));
       people.forEach((p, k) => candidateRows.push([contestRows.rows[i]!.id, p.full_name, p.gender, p.birth_date, p.occupation, k + 1]));
     });
-    const candidateCopy = copyCsvInto(client, 'candidates (contest_id, full_name, gender, birth_date, occupation, ballot_order)');
+    const candidateCopy = (openCopy = copyCsvInto(client, 'candidates (contest_id, full_name, gender, birth_date, occupation, ballot_order)'));
     await writeChunk(candidateCopy, csvRows(candidateRows));
     await endStream(candidateCopy);
+    openCopy = null;
     bar?.update(expectedCandidates, { stage: 'members' });
 
     // Polling stations for paper voting: rural settlements, the last six hours of the window.
@@ -262,7 +267,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
     const regionPopulation = new Map(REGIONS.map((r) => [r.code, r.population]));
     let total = 0;
     for (const d of places) cumulative.push((total += d.share * regionPopulation.get(d.regionCode)!));
-    const memberCopy = copyCsvInto(client, 'members (iin, phone, full_name, gender, birth_date, region_id, district_id, primary_org, admitted_at, status)');
+    const memberCopy = (openCopy = copyCsvInto(client, 'members (iin, phone, full_name, gender, birth_date, region_id, district_id, primary_org, admitted_at, status)'));
     await writeChunk(csv, csvRows([[...MEMBER_CSV_COLUMNS]]));
     const iins = new Set<string>();
     const phones = new Set<string>();
@@ -278,6 +283,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
       bar?.increment(dbRows.length);
     }
     await Promise.all([endStream(memberCopy), endStream(csv)]);
+    openCopy = null;
     bar?.update({ stage: 'commit' });
     await client.query('commit');
     committed = true;
@@ -288,6 +294,8 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   } finally {
     bar?.stop();
     if (!committed) {
+      // A COPY still open must be failed first (CopyFail), or the connection stays in copy mode.
+      if (openCopy) await abortCopy(openCopy);
       await client.query('rollback').catch(() => {});
       csv.destroy();
       await rm(tmpCsv, { force: true });

@@ -4,7 +4,6 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
-import { voteConfig } from '../auth/vote-config';
 import { QUEUES, SMS_JOB_ATTEMPTS, SMS_JOB_BACKOFF_MS, type SmsJob, bullPrefix, jobId, producerConnection } from '@primaries/queue';
 
 /**
@@ -35,7 +34,7 @@ const POLL_MS = 500;
 
 export const smsQueuePlugin = fp(
   async (app: FastifyInstance) => {
-    const config = voteConfig(app);
+    const config = app.config;
     const connection = producerConnection(config.REDIS_URL);
     connection.on('error', (err) => app.log.warn({ err: { message: err.message } }, 'sms queue redis error'));
     // A fail-fast client refuses commands until connected: give it a moment at start. If

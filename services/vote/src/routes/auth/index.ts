@@ -10,7 +10,6 @@ import { ElectionCache } from '../../auth/election-cache';
 import { IpRule, unmapIpv4 } from '../../auth/ip-rule';
 import { authScripts } from '../../auth/scripts';
 import { TimingFloor } from '../../auth/timing';
-import { voteConfig } from '../../auth/vote-config';
 import { VoteErrors } from '../../errors';
 import { issueToken, revokeToken } from '../../plugins/session';
 import { smsQueuePlugin } from '../../sms/sms-queue';
@@ -63,7 +62,7 @@ function unavailable(request: FastifyRequest, reply: FastifyReply, err: unknown)
 export default async function authRoutes(parent: FastifyInstance): Promise<void> {
   await parent.register(smsQueuePlugin);
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const config = voteConfig(app);
+  const config = app.config;
   const scripts = authScripts(app.redis);
   const store = new ChallengeStore(app.redis, scripts, app.redisPrefix, {
     ttlSeconds: config.AUTH_CODE_TTL_SECONDS,
