@@ -10,7 +10,8 @@
  *     [--revalidate 0.5] [--no-baseline] [--spawn-results] [--with "<voting scenario command>"]
  *
  * --spawn-results starts services/results/src/server.ts on a free port and targets it
- * directly (no gateway). --with runs another command (the voting scenario) at the same
+ * directly; add --spawn-gateway to put services/gateway in front of it (both read the
+ * environment's REDIS_URL/REDIS_PREFIX). --with runs another command (the voting scenario) at the same
  * time as the results load, and records its exit code: the combined measurement.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     'no-baseline': { type: 'boolean', default: false },
     'nginx-workers': { type: 'string', default: '1' },
     'spawn-results': { type: 'boolean', default: false },
+    'spawn-gateway': { type: 'boolean', default: false },
     with: { type: 'string' },
     label: { type: 'string', default: '' },
     warmup: { type: 'string', default: '2' },
@@ -218,6 +220,20 @@ async function main() {
     children.push(child);
     base = `http://127.0.0.1:${port}`;
     targetName = 'results service (direct)';
+    if (args['spawn-gateway']) {
+      // The gateway in front of it, on free ports of their own: the official path without a whole stack.
+      await waitUp(base, host, '/health');
+      const gatewayPort = await freePort();
+      const gateway = spawn('npx', ['tsx', 'services/gateway/src/server.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, GATEWAY_PORT: String(gatewayPort), GATEWAY_BIND: '127.0.0.1', RESULTS_HOST: host, RESULTS_UPSTREAM: base, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+        stdio: 'inherit',
+        detached: true,
+      });
+      children.push(gateway);
+      base = `http://127.0.0.1:${gatewayPort}`;
+      targetName = 'gateway → results service';
+    }
   }
   await waitUp(base, host, '/api/v1/results');
   const all = JSON.parse((await get(base, host, '/api/v1/results')).body.toString()) as { version?: number; contests: Array<{ id: number; ballots: number }> };
