@@ -86,8 +86,14 @@ async function waitHealthy(url: string, host: string, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const r = await fetch(`${url}/ready`, { headers: { host } });
-      if (r.ok) return;
+      // node:http: fetch() drops a Host header, and the gateway routes by Host.
+      const status = await new Promise<number>((resolve, reject) => {
+        http.get(`${url}/ready`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject);
+      });
+      if (status === 200) return;
     } catch {
       // not up yet
     }
@@ -377,6 +383,7 @@ async function main() {
         expectedBallots: expected,
         storedBallots: stored,
         secondsFromStartUntilAllStored: stored >= expected ? Number(persistedSeconds.toFixed(1)) : null,
+        allStoredWithinFiveMinutes: stored >= expected && persistedSeconds <= 300,
         drainedAfterVotingSeconds: stored >= expected ? Number((persistedSeconds - votingSeconds).toFixed(1)) : null,
         receiptsMissing: missing,
         receiptsWithWrongBallotCount: wrongCount,
@@ -390,7 +397,7 @@ async function main() {
     console.log(`latency            : p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
     if (baseline) console.log(`baseline (zod only): ${summary.baseline!.requestsPerSecond} req/s, p99 ${baseline.latency.p99} ms → ratio ${summary.ratioToBaseline}`);
     console.log(`backlog            : max ${summary.backlog.max} votes; ${series.map((s) => `${s.t}s:${s.backlog}`).join(' ')}`);
-    console.log(`persisted          : ${stored}/${expected} ballots; all stored ${summary.persistence.secondsFromStartUntilAllStored ?? 'NOT'} s after start (${summary.persistence.drainedAfterVotingSeconds ?? '-'} s after the last answer)`);
+    console.log(`persisted          : ${stored}/${expected} ballots; all stored ${summary.persistence.secondsFromStartUntilAllStored ?? 'NOT'} s after start (${summary.persistence.drainedAfterVotingSeconds ?? '-'} s after the last answer); within 5 min: ${summary.persistence.allStoredWithinFiveMinutes ? 'yes' : 'NO'}`);
     console.log(`receipts check     : missing ${missing}, wrong count ${wrongCount}, extra ballots ${extra} → ${ok ? 'OK' : 'FAILED'}`);
     await mkdir(path.join(ROOT, 'loadtest', 'results'), { recursive: true });
     const file = path.join(ROOT, 'loadtest', 'results', `voting-${summary.at.replace(/[:.]/g, '-')}${args.label ? `-${args.label}` : ''}.json`);
@@ -399,8 +406,21 @@ async function main() {
     process.exitCode = ok ? 0 : 1;
   } finally {
     await db.destroy();
-    redis.disconnect();
     stopChildren();
+    // --spawn used a private prefix: drop its tokens, pre-check sets and queue keys.
+    if (args.spawn) {
+      await Promise.race([
+        Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? null : new Promise((r) => c.once('exit', r))))),
+        new Promise((r) => setTimeout(r, 15_000)),
+      ]);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.unlink(...keys);
+      } while (cursor !== '0');
+    }
+    redis.disconnect();
   }
 }
 

@@ -92,13 +92,14 @@ describe('pnpm primaries members import', () => {
       row({ iin: iins[10]!, phone: phones[4]!, status: 'expelled', gender: 'f', name: 'Тестова "Айгуль" Тестовна' }), // 13 good
       [y.iin, y.phone, '"Переименованный, Член"', 'F', '1970-01-01', 'ALA', 'ALA-02', 'ППО № 2', '2000-01-01', 'blocked'].join(','), // 14 update
       row({ iin: iins[11]!, phone: phones[1]!, status: 'retired' }), // 15 unknown status
+      row({ iin: iins[1]!, phone: phones[1]!, region: '880229400003' }), // 16 shifted column: an IIN as region
     ];
     const file = path.join(dir, 'mixed.csv');
     await writeFile(file, `${lines.join('\n')}\n`);
     const before = await memberCount();
 
     const r = await importMembers({ databaseUrl: t.url, file, reportPath: path.join(dir, 'mixed.report.csv') });
-    expect(r).toMatchObject({ rows: 14, inserted: 2, updated: 1, unchanged: 0, rejected: 11 });
+    expect(r).toMatchObject({ rows: 15, inserted: 2, updated: 1, unchanged: 0, rejected: 12 });
     const report = parse(await readFile(path.join(dir, 'mixed.report.csv')), { columns: true }) as { line: string; reason: string; message: string }[];
     expect(report.map((l) => [Number(l.line), l.reason])).toEqual([
       [3, 'iin_invalid'],
@@ -112,7 +113,9 @@ describe('pnpm primaries members import', () => {
       [11, 'csv_malformed'],
       [12, 'region_unknown'],
       [15, 'status_invalid'],
+      [16, 'region_unknown'],
     ]);
+    expect(report.find((l) => l.line === '16')!.message).toBe('no region with code (not shown)');
     expect(report.find((l) => l.line === '9')!.message).toBe('IIN already given on line 2');
     expect(report.every((l) => !/\d{12}/.test(l.message) && !l.message.includes('+7'))).toBe(true);
     expect(r.byReason).toMatchObject({ iin_invalid: 1, phone_taken: 1, csv_malformed: 1 });
@@ -121,7 +124,7 @@ describe('pnpm primaries members import', () => {
     expect(await byIin(iins[0]!)).toMatchObject({ phone: '+77015550001', status: 'active' });
     expect(await byIin(iins[10]!)).toMatchObject({ phone: phones[4], gender: 'F', status: 'expelled', full_name: 'Тестова "Айгуль" Тестовна' });
     expect(await byIin(y.iin)).toMatchObject({ full_name: 'Переименованный, Член', gender: 'F', status: 'blocked', birth_date: '1970-01-01' });
-    for (const i of [2, 3, 4, 5, 6, 7, 9, 11]) expect(await byIin(iins[i]!)).toBeUndefined();
+    for (const i of [1, 2, 3, 4, 5, 6, 7, 9, 11]) expect(await byIin(iins[i]!)).toBeUndefined();
     expect(await byIin(x.iin)).toMatchObject({ phone: x.phone, full_name: x.full_name });
   });
 

@@ -64,6 +64,11 @@ function progressBar(enabled: boolean, total: number): SingleBar | null {
   return bar;
 }
 
+/** A code as the report may repeat it: short codes only, so a shifted column never puts an IIN or phone in the report. */
+function shown(code: string): string {
+  return /^[\p{L}\d-]{1,10}$/u.test(code) ? code : '(not shown)';
+}
+
 /** Maps header names to their column index; throws when a required column is missing. */
 function headerIndex(header: string[]): Record<MemberCsvColumn, number> {
   const names = header.map((h) => h.trim().toLowerCase());
@@ -152,16 +157,16 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
       const m = parsed.row;
       const region = regionId.get(m.region);
       if (region === undefined) {
-        rejects.push({ line, reason: 'region_unknown', message: `no region with code ${m.region}` });
+        rejects.push({ line, reason: 'region_unknown', message: `no region with code ${shown(m.region)}` });
         continue;
       }
       const district = districtByCode.get(m.district);
       if (!district) {
-        rejects.push({ line, reason: 'district_unknown', message: `no district with code ${m.district}` });
+        rejects.push({ line, reason: 'district_unknown', message: `no district with code ${shown(m.district)}` });
         continue;
       }
       if (district.region_id !== region) {
-        rejects.push({ line, reason: 'district_not_in_region', message: `district ${m.district} is not in region ${m.region}` });
+        rejects.push({ line, reason: 'district_not_in_region', message: `district ${shown(m.district)} is not in region ${shown(m.region)}` });
         continue;
       }
       batch.push([line, m.iin, m.phone, m.full_name, m.gender, m.birth_date, region, district.id, m.primary_org, m.admitted_at, m.status]);
