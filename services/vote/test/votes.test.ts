@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { waitFor } from '@primaries/testing';
+import { VoteErrors } from '../src/errors';
 import { bullPrefix, voteBacklogKey } from '@primaries/queue';
 import { votedKey } from '../src/voting/pre-check';
 import { type VotingHarness, tableCounts, votingHarness } from './voting-fixtures';
@@ -183,5 +186,21 @@ describe('backlog shedding', () => {
     await new Promise((r) => setTimeout(r, 400));
     const retry = await small.app.inject({ method: 'POST', url: '/api/v1/votes', headers: { authorization: `Bearer ${await small.token(b)}` }, payload: { selections: sel } });
     expect(retry.statusCode).toBe(202);
+  });
+});
+
+describe('docs', () => {
+  it('docs/readme/voting.md lists every error code of casting votes', () => {
+    const doc = readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'readme', 'voting.md'), 'utf8');
+    const ours = ['WINDOW_CLOSED', 'NOT_ELIGIBLE', 'NOT_YOUR_CONTEST', 'DUPLICATE_CONTEST', 'UNKNOWN_CANDIDATE', 'CANDIDATE_REMOVED', 'TOO_MANY_MARKS', 'DUPLICATE_MARK', 'ALREADY_VOTED', 'RECEIPT_UNKNOWN', 'UNAVAILABLE', 'UNAUTHORIZED'] as const;
+    for (const k of ours) expect(doc).toContain(`\`${new VoteErrors[k]().code}\``);
+    expect(doc).toContain('`VOTE_ERR_VALIDATION`');
+  });
+
+  it('/metrics shows the batch sizes and the backlog', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.body).toMatch(/vote_batch_size_count\{[^}]*\} [1-9]/);
+    expect(res.body).toContain('votes_backlog');
+    expect(res.body).toMatch(/votes_accepted_total\{[^}]*\} [1-9]/);
   });
 });

@@ -49,20 +49,21 @@ export default async function routes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const session = request.session!;
+      const memberId = String(session.memberId);
       const view = await cache.election(session.electionId);
       if (!view) throw new VoteErrors.NOT_ELIGIBLE();
-      const place = await cache.member(session.memberId);
+      const place = await cache.member(memberId);
       if (!place || place.status !== 'active') throw new VoteErrors.NOT_ELIGIBLE();
       const contests = voterContests(view, place);
       const ids = contests.map((c) => c.id);
       const [claimed, participated] = await Promise.all([
-        claimedContests(app.redis, app.redisPrefix, session.electionId, session.memberId),
-        participatedContestIds(app.db, session.memberId, ids),
+        claimedContests(app.redis, app.redisPrefix, session.electionId, memberId),
+        participatedContestIds(app.db, memberId, ids),
       ]);
       const voted = new Set([...claimed, ...participated]);
       // A vote Postgres knows but the pre-check doesn't (paper, or Redis lost it): teach Redis.
       const missing = participated.filter((id) => !claimed.includes(id));
-      if (missing.length) await rememberVoted(app.redis, app.redisPrefix, session.electionId, session.memberId, missing);
+      if (missing.length) await rememberVoted(app.redis, app.redisPrefix, session.electionId, memberId, missing);
       const e = view.election;
       reply.header('cache-control', 'no-store');
       return {

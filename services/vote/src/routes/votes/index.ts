@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { VoteConfig } from '@primaries/config';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { z } from 'zod';
 import { type BallotContest, type BallotProblem, type VoteBody, checkSelections, voteBodySchema, windowState } from '@primaries/domain';
 import { QUEUES, bullPrefix } from '@primaries/queue';
@@ -63,9 +63,16 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       this.set(backlog.value);
     },
   });
+  const batchSize = new Histogram({
+    name: 'vote_batch_size',
+    help: 'Votes per queued batch (one BullMQ job each)',
+    buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 5000],
+    registers: [app.metrics],
+  });
   const batcher = new VoteBatcher(queue, app.redis, prefix, config.VOTE_BATCH_MAX, (n) => {
     backlog.queued(n);
     votesAccepted.inc(n);
+    batchSize.observe(n);
   });
   app.addHook('onClose', async () => {
     backlog.stop();
@@ -91,11 +98,12 @@ export default async function routes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const session = request.session!;
+      const memberId = String(session.memberId);
       const body = request.body as VoteBody;
       const view = await cache.election(session.electionId);
       if (!view) throw refuse(new VoteErrors.NOT_ELIGIBLE());
       if (windowState(view.election) !== 'open') throw refuse(new VoteErrors.WINDOW_CLOSED());
-      const place = await cache.member(session.memberId);
+      const place = await cache.member(memberId);
       if (!place || place.status !== 'active') throw refuse(new VoteErrors.NOT_ELIGIBLE());
 
       const mine = new Map(voterContests(view, place).map((c) => [c.id, c.rules] as const));
@@ -109,7 +117,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       const contestIds = checked.map((c) => c.contestId);
       let conflict: number | null;
       try {
-        conflict = await claimContests(app.redis, prefix, session.electionId, session.memberId, contestIds, hash);
+        conflict = await claimContests(app.redis, prefix, session.electionId, memberId, contestIds, hash);
       } catch (err) {
         request.log.warn({ err: { message: (err as Error).message } }, 'pre-check failed');
         throw refuse(unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS));
@@ -117,11 +125,11 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       if (conflict !== null) throw refuse(new VoteErrors.ALREADY_VOTED(conflict));
 
       try {
-        await batcher.submit(checked.map((c) => ({ memberId: session.memberId, contestId: c.contestId, marks: c.marks, receiptHash: hash })));
+        await batcher.submit(checked.map((c) => ({ memberId, contestId: c.contestId, marks: c.marks, receiptHash: hash })));
       } catch (err) {
         // Not queued: undo the claim so the voter can try again.
         request.log.warn({ err: { message: (err as Error).message } }, 'vote batch not queued');
-        await releaseContests(app.redis, prefix, session.electionId, session.memberId, contestIds, hash).catch((e: Error) =>
+        await releaseContests(app.redis, prefix, session.electionId, memberId, contestIds, hash).catch((e: Error) =>
           request.log.error({ err: { message: e.message } }, 'pre-check not released'),
         );
         throw refuse(unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS));
