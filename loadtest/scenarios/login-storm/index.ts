@@ -33,6 +33,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { createDb } from '@primaries/db';
 import { isValidIin, normalizePhone } from '@primaries/domain';
+import { request } from '../../lib/http';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const { values: args } = parseArgs({
@@ -87,8 +88,8 @@ async function waitReady(url: string, host: string, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const r = await fetch(`${url}/ready`, { headers: { host } });
-      if (r.ok) return;
+      const r = await request(`${url}/ready`, { headers: { host } });
+      if (r.status === 200) return;
     } catch {
       // not up yet
     }
@@ -215,22 +216,27 @@ async function verifySample(url: string, host: string, logins: Login[], accepted
       const l = logins[login]!;
       let code: string | undefined;
       while (!code && Date.now() < until) {
-        const r = await fetch(`${url}/api/v1/dev/sms?phone=${encodeURIComponent(l.phone)}`, { headers: { host, 'x-forwarded-for': l.ip } });
-        if (r.ok) code = /(\d{6})/.exec(((await r.json()) as { messages: Array<{ text: string }> }).messages[0]?.text ?? '')?.[1];
+        const r = await request(`${url}/api/v1/dev/sms?phone=${encodeURIComponent(l.phone)}`, { headers: { host, 'x-forwarded-for': l.ip } });
+        if (r.status === 200) code = /(\d{6})/.exec(r.json<{ messages: Array<{ text: string }> }>().messages[0]?.text ?? '')?.[1];
         if (!code) await new Promise((res) => setTimeout(res, 500));
       }
       if (!code) {
         noCode++;
         return;
       }
-      const v = await fetch(`${url}/api/v1/auth/verify`, {
+      const v = await request(`${url}/api/v1/auth/verify`, {
         method: 'POST',
         headers: { host, 'content-type': 'application/json', 'x-forwarded-for': l.ip },
         body: JSON.stringify({ challengeId, code }),
       });
       if (v.status === 200) ok++;
       else {
-        const c = ((await v.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code ?? `HTTP_${v.status}`;
+        let c = `HTTP_${v.status}`;
+        try {
+          c = v.json<{ error?: { code?: string } }>().error?.code ?? c;
+        } catch {
+          // not JSON
+        }
         failed[c] = (failed[c] ?? 0) + 1;
       }
     }),

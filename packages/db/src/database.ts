@@ -40,5 +40,8 @@ export function createDb({ url, poolMax = 10, applicationName = 'primaries' }: C
   const pool = new pg.Pool({ connectionString: url, max: poolMax, application_name: applicationName });
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => {});
+  // A connection killed mid-query (restart, failover, pg_terminate_backend) also emits on
+  // the client; the query itself rejects, so the event only needs a listener.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -1,7 +1,8 @@
-import Fastify, { type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
 import { Redis } from 'ioredis';
 import { Gauge } from 'prom-client';
 import type { GatewayConfig } from '@primaries/config';
+import { resultsKeys } from '@primaries/results-model';
 import { baseServerOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisOptions } from '@primaries/service-kit';
 import { GatewayErrors } from './errors';
 import { createGatewayMetrics } from './metrics';
@@ -30,6 +31,24 @@ export interface GatewayAppDeps {
  * inject() or listen on port 0). Host picks the site; the gateway's own /health, /ready,
  * /metrics and /docs are under /_gateway/ on any host.
  */
+/**
+ * A rebuild on demand (a removed candidate, final results) must not wait out the previous
+ * snapshot's max-age here: the worker's notification empties the cache at once. If the
+ * subscription is down, entries still expire at the next scheduled refresh.
+ */
+async function purgeOnNewSnapshot(app: FastifyInstance, cache: ResultsCache, config: GatewayConfig): Promise<void> {
+  const subscriber = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, disconnectTimeout: 200, lazyConnect: true });
+  subscriber.on('error', () => {});
+  subscriber.on('message', () => cache.clear());
+  const subscribed = subscriber
+    .connect()
+    .then(() => subscriber.subscribe(resultsKeys(config.REDIS_PREFIX).channel))
+    .catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'results notifications unavailable; cache entries expire by max-age'));
+  // Like the first Redis connection: wait a moment, but start without it.
+  await Promise.race([subscribed, new Promise((r) => setTimeout(r, 2000).unref())]);
+  app.addHook('onClose', async () => void subscriber.disconnect());
+}
+
 export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
   const app = Fastify({
     ...baseServerOptions(),
@@ -73,6 +92,7 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
   if (cache) {
     new Gauge({ name: 'gateway_results_cache_entries', help: 'Answers held in the results cache', registers: [app.metrics], collect() { this.set(cache.entries); } });
     new Gauge({ name: 'gateway_results_cache_bytes', help: 'Approximate bytes held in the results cache', registers: [app.metrics], collect() { this.set(cache.bytes); } });
+    await purgeOnNewSnapshot(app, cache, config);
   }
 
   await app.register(voteSite, { prefix: SITE_PREFIX.vote, config, metrics });

@@ -1,4 +1,6 @@
 import { gzipSync } from 'node:zlib';
+import { resultsKeys } from '@primaries/results-model';
+import { waitFor } from '@primaries/testing';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Harness, metricValue, type Upstream, startGateway, startUpstream } from './helpers';
 
@@ -173,6 +175,27 @@ describe('results cache', () => {
       expect(again.headers['x-cache']).toBe('HIT');
     } finally {
       await small.close();
+    }
+  });
+});
+
+describe('results cache and new snapshots', () => {
+  it('empties itself when the worker announces a new snapshot', async () => {
+    const results = await startUpstream('results', resultsHandler());
+    const h = await startGateway({ vote: results.url, results: results.url });
+    try {
+      const get = () => h.gateway.inject({ method: 'GET', url: '/api/v1/results', headers: { host: 'localhost' } });
+      const first = await get();
+      expect((await get()).headers['x-cache']).toBe('HIT');
+      // What the tally worker publishes after writing snapshot v2.
+      await h.redis.redis.publish(resultsKeys(h.config.REDIS_PREFIX).channel, '2');
+      await waitFor(async () => (await get()).headers['x-cache'] === 'MISS', { message: 'cache purge' });
+      const after = await get();
+      expect(after.body).not.toBe(first.body);
+      expect(results.seen.filter((r) => r.url === '/api/v1/results')).toHaveLength(2);
+    } finally {
+      await h.close();
+      await results.close();
     }
   });
 });

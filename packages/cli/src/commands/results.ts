@@ -49,7 +49,8 @@ export function registerResultsCommands(program: Command): void {
         const prefix = bullPrefix(config.REDIS_PREFIX);
         const connection = workerConnection(config.REDIS_URL);
         const queue = new Queue<TallyJob, TallyJobResult>(QUEUES.tallies, { connection, prefix });
-        const events = new QueueEvents(QUEUES.tallies, { connection: workerConnection(config.REDIS_URL), prefix });
+        const eventsConnection = workerConnection(config.REDIS_URL);
+        const events = new QueueEvents(QUEUES.tallies, { connection: eventsConnection, prefix });
         try {
           await events.waitUntilReady();
           const job = await queue.add(
@@ -66,7 +67,9 @@ export function registerResultsCommands(program: Command): void {
         } finally {
           await events.close();
           await queue.close();
+          // Connections passed in are ours to close: BullMQ leaves them open.
           connection.disconnect();
+          eventsConnection.disconnect();
         }
       }
       const wall = Math.round(performance.now() - started);

@@ -123,6 +123,11 @@ export class ResultsCache {
     this.lru.set(key, entry);
   }
 
+  /** Forgets every answer (a new results snapshot was published). */
+  clear(): void {
+    this.lru.clear();
+  }
+
   /** The fetch already under way for this key, if any. */
   pending(key: string): Promise<CachedResponse | null> | undefined {
     return this.flights.get(key)?.promise;
@@ -153,9 +158,5 @@ export class ResultsCache {
 
   get bytes(): number {
     return this.lru.calculatedSize;
-  }
-
-  clear(): void {
-    this.lru.clear();
   }
 }

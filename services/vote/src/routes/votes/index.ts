@@ -1,6 +1,5 @@
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { VoteConfig } from '@primaries/config';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { z } from 'zod';
 import { type BallotContest, type BallotProblem, type VoteBody, checkSelections, voteBodySchema, windowState } from '@primaries/domain';
@@ -45,8 +44,7 @@ const accepted = z.object({ receipt: z.string(), status: z.literal('queued') });
  * receipt once the batch is in Redis. Nothing of the choice is logged.
  */
 export default async function routes(app: FastifyInstance): Promise<void> {
-  // Cast: the results service's own `config` augmentation shares the one type program.
-  const config = app.config as unknown as VoteConfig;
+  const config = app.config;
   const cache = electionCacheFor(app.db);
   const prefix = app.redisPrefix;
   const queue = new Queue(QUEUES.votes, { connection: app.redis, prefix: bullPrefix(prefix) });
