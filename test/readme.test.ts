@@ -6,7 +6,7 @@ const root = join(__dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
 function section(title: string): string {
-  const start = readme.indexOf(`## ${title}`);
+  const start = readme.indexOf(`\n## ${title}\n`);
   if (start === -1) throw new Error(`README has no "## ${title}" section`);
   const next = readme.indexOf('\n## ', start + 3);
   return readme.slice(start, next === -1 ? undefined : next);
@@ -48,7 +48,7 @@ describe('README', () => {
     const prefixes = new Set<string>();
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
-      for (const m of text.matchAll(/['"`]([A-Z]+_ERR_[A-Z0-9_]+)['"`]/g)) used.add(m[1]!);
+      for (const m of text.matchAll(/['"`]((?:GATEWAY|VOTE|RESULTS|WORKER)_ERR_[A-Z0-9_]+)['"`]/g)) used.add(m[1]!);
       for (const m of text.matchAll(/errorHandlerPlugin,\s*\{\s*prefix:\s*'([A-Z]+)'/g)) prefixes.add(m[1]!);
     }
     // Codes every service answers with through the shared error handler.
