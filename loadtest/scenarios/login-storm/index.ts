@@ -26,14 +26,11 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
-import { z } from 'zod';
 import { createDb } from '@primaries/db';
-import { isValidIin, normalizePhone } from '@primaries/domain';
 import { request } from '../../lib/http';
+import { spawnBaseline } from '../../lib/spawn-baseline';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const { values: args } = parseArgs({
@@ -124,23 +121,6 @@ async function spawnStack(): Promise<string> {
   return url;
 }
 
-/** The bare baseline: the same body rules, no Redis, no Postgres, no queue. */
-async function baselineServer() {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  const body = z.object({
-    iin: z.string().regex(/^\d{12}$/).refine(isValidIin),
-    phone: z.string().max(32).refine((p) => normalizePhone(p) !== null),
-  });
-  app.post('/api/v1/auth/code', { schema: { body } }, async (_req, reply) => {
-    reply.code(202);
-    return { challengeId: randomBytes(16).toString('base64url'), expiresInSeconds: 300, resendInSeconds: 60 };
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as { port: number };
-  return { app, url: `http://127.0.0.1:${port}` };
-}
 
 interface Login {
   iin: string;
@@ -288,10 +268,10 @@ async function main() {
 
     let baseline: autocannon.Result | null = null;
     if (!args['no-baseline']) {
-      const b = await baselineServer();
+      const b = await spawnBaseline('auth-code');
       const r = storm({ url: b.url, host: '127.0.0.1', logins, connections, duration: Number(args['baseline-duration']), sample: 0 });
       baseline = await r.done;
-      await b.app.close();
+      await b.close();
       log(`baseline (bare Fastify + zod): ${Math.round(baseline.requests.average)} req/s, p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms`);
     }
 

@@ -5,7 +5,7 @@
  * (issueToken); each voter's ballot is fetched before the timed part. Reports accepted
  * ballots/s, p50/p99, the queue backlog over time, how long until every accepted vote is
  * in Postgres, and checks every 202 receipt is there exactly once with no extra ballots.
- * In the same run: a baseline, a bare in-process Fastify endpoint validating the same body
+ * In the same run: a baseline, a bare Fastify endpoint in a process of its own validating the same body
  * with the same zod schema; the summary gives our rate / baseline.
  *
  *   pnpm --filter @primaries/loadtest exec tsx scenarios/voting/run.ts \
@@ -25,13 +25,11 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import http from 'node:http';
+import { spawnBaseline } from '../../lib/spawn-baseline';
 import { createDb } from '@primaries/db';
-import { voteBodySchema } from '@primaries/domain';
 import { voteBacklogKey } from '@primaries/queue';
 import { issueToken } from '../../../services/vote/src/plugins/session';
 import { hashReceipt } from '../../../services/vote/src/voting/receipt';
@@ -148,19 +146,6 @@ interface Voter {
   contests: number;
 }
 
-/** The bare baseline: the same body, the same zod schema, nothing else. */
-async function baselineServer() {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  app.post('/api/v1/votes', { schema: { body: voteBodySchema } }, async (_req, reply) => {
-    reply.code(202);
-    return { receipt: randomBytes(16).toString('base64url'), status: 'queued' };
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as { port: number };
-  return { app, url: `http://127.0.0.1:${port}` };
-}
 
 function cannon(opts: { url: string; host: string; voters: Voter[]; connections: number; amount?: number; duration?: number; onResponse?: (voter: number, status: number, body: string) => void }) {
   let next = 0;
@@ -284,9 +269,9 @@ async function main() {
     // Baseline first, while the stack is idle.
     let baseline: autocannon.Result | null = null;
     if (!args['no-baseline']) {
-      const b = await baselineServer();
+      const b = await spawnBaseline('vote');
       baseline = await cannon({ url: b.url, host: '127.0.0.1', voters: ready, connections, duration: Number(args['baseline-duration']) }).done;
-      await b.app.close();
+      await b.close();
       log(`baseline: ${Math.round(baseline.requests.average)} req/s, p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms`);
     }
 
