@@ -19,10 +19,9 @@
  * Each member is used once per run: a run longer than the member list wraps around and
  * then meets the resend cooldown (429s, counted separately).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -31,6 +30,7 @@ import { sql } from 'kysely';
 import { createDb } from '@primaries/db';
 import { request } from '../../lib/http';
 import { spawnBaseline } from '../../lib/spawn-baseline';
+import { freePort, waitReady, stopChildren, trackChild } from '../../lib/processes';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const { values: args } = parseArgs({
@@ -55,45 +55,8 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REDIS_PREFIX = args.spawn ? `lt_login_${randomBytes(3).toString('hex')}` : (process.env.REDIS_PREFIX ?? 'primaries');
 const log = (msg: string) => console.log(`[login-storm] ${msg}`);
 
-const children: ChildProcess[] = [];
-function stopChildren() {
-  for (const c of children) {
-    if (c.exitCode === null && c.pid) {
-      try {
-        process.kill(-c.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
-process.on('exit', stopChildren);
-process.on('SIGINT', () => process.exit(130));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
-async function waitReady(url: string, host: string, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const r = await request(`${url}/ready`, { headers: { host } });
-      if (r.status === 200) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`${url} (Host ${host}) not ready after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /** The vote service and the worker as their own processes, on a prefix of their own. */
 async function spawnStack(): Promise<string> {
@@ -113,7 +76,7 @@ async function spawnStack(): Promise<string> {
   for (const [name, file] of [['vote', 'services/vote/src/server.ts'], ['worker', 'services/worker/src/main.ts']] as const) {
     const c = spawn(tsx, [path.join(ROOT, file)], { env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
     c.on('exit', (code) => code && log(`${name} exited with ${code}`));
-    children.push(c);
+    trackChild(c);
   }
   const url = `http://127.0.0.1:${votePort}`;
   await waitReady(url, '127.0.0.1');

@@ -17,12 +17,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import http from 'node:http';
+import { freePort, stopChildren, trackChild } from '../../lib/processes';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const { values: args } = parseArgs({
@@ -45,23 +45,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const children: ChildProcess[] = [];
-function stopChildren() {
-  for (const c of children) if (c.exitCode === null && c.pid) process.kill(-c.pid, 'SIGTERM');
-}
-process.on('exit', stopChildren);
-process.on('SIGINT', () => process.exit(130));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 function get(base: string, host: string, p: string, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
@@ -199,7 +183,7 @@ http {
   await mkdir(path.join(dir, 'tmp'));
   await writeFile(path.join(dir, 'nginx.conf'), conf);
   const child = spawn(nginx, ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'inherit', detached: true });
-  children.push(child);
+  trackChild(child);
   const url = `http://127.0.0.1:${port}`;
   await waitUp(url, host, paths[0]!, 10_000);
   return { url, dir, brotli };
@@ -217,7 +201,7 @@ async function main() {
       stdio: 'inherit',
       detached: true,
     });
-    children.push(child);
+    trackChild(child);
     base = `http://127.0.0.1:${port}`;
     targetName = 'results service (direct)';
     if (args['spawn-gateway']) {
@@ -230,7 +214,7 @@ async function main() {
         stdio: 'inherit',
         detached: true,
       });
-      children.push(gateway);
+      trackChild(gateway);
       base = `http://127.0.0.1:${gatewayPort}`;
       targetName = 'gateway → results service';
     }
@@ -248,7 +232,7 @@ async function main() {
   if (args.with) {
     console.log(`running alongside: ${args.with}`);
     withChild = spawn(args.with, { cwd: ROOT, shell: true, stdio: 'inherit', detached: true });
-    children.push(withChild);
+    trackChild(withChild);
     withExit = new Promise((r) => withChild!.once('exit', (code) => r(code)));
   }
   const target = await hammer(targetName, base, host, paths);

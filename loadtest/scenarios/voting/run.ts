@@ -18,10 +18,9 @@
  * `--voters 835000` is the 2020 "everyone at once" mode: all persisted within 5 minutes?
  * --duration caps the timed part (seconds); the run also ends when every voter has voted.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -33,6 +32,7 @@ import { createDb } from '@primaries/db';
 import { voteBacklogKey } from '@primaries/queue';
 import { issueToken } from '../../../services/vote/src/plugins/session';
 import { hashReceipt } from '../../../services/vote/src/voting/receipt';
+import { freePort, waitReady, stopChildren, trackChild, childrenExited } from '../../lib/processes';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const { values: args } = parseArgs({
@@ -62,43 +62,8 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REDIS_PREFIX = args.spawn ? `lt_voting_${randomBytes(3).toString('hex')}` : (process.env.REDIS_PREFIX ?? 'primaries');
 const log = (msg: string) => console.log(`[voting] ${msg}`);
 
-const children: ChildProcess[] = [];
-function stopChildren() {
-  for (const c of children) if (c.exitCode === null && c.pid) try { process.kill(-c.pid, 'SIGTERM'); } catch { /* gone */ }
-}
-process.on('exit', stopChildren);
-process.on('SIGINT', () => process.exit(130));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
-async function waitHealthy(url: string, host: string, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      // node:http: fetch() drops a Host header, and the gateway routes by Host.
-      const status = await new Promise<number>((resolve, reject) => {
-        http.get(`${url}/ready`, { headers: { host } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        }).on('error', reject);
-      });
-      if (status === 200) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`${url} (Host ${host}) not ready after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /**
  * Starts the vote service, the worker and (unless --direct) the gateway as their own
@@ -127,13 +92,13 @@ async function spawnStack(): Promise<{ url: string; host: string }> {
   for (const [name, file] of procs) {
     const c = spawn(tsx, [path.join(ROOT, file)], { env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
     c.on('exit', (code) => code && log(`${name} exited with ${code}`));
-    children.push(c);
+    trackChild(c);
   }
-  await waitHealthy(voteUrl, '127.0.0.1');
-  await waitHealthy(`http://127.0.0.1:${workerPort}`, '127.0.0.1');
+  await waitReady(voteUrl, '127.0.0.1');
+  await waitReady(`http://127.0.0.1:${workerPort}`, '127.0.0.1');
   if (args.direct) return { url: voteUrl, host: '127.0.0.1' };
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  await waitHealthy(gatewayUrl, args.host);
+  await waitReady(gatewayUrl, args.host);
   return { url: gatewayUrl, host: args.host };
 }
 
@@ -183,7 +148,7 @@ async function main() {
   const redis = new Redis(REDIS_URL);
   try {
     const { url: target, host } = args.spawn ? await spawnStack() : { url: args.url, host: args.host };
-    if (!args.spawn) await waitHealthy(target, host, 5_000).catch(() => {
+    if (!args.spawn) await waitReady(target, host, 5_000).catch(() => {
       throw new Error(`nothing ready at ${target} (Host ${host}); start the stack (pnpm start) or pass --spawn`);
     });
 
@@ -394,10 +359,7 @@ async function main() {
     stopChildren();
     // --spawn used a private prefix: drop its tokens, pre-check sets and queue keys.
     if (args.spawn) {
-      await Promise.race([
-        Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? null : new Promise((r) => c.once('exit', r))))),
-        new Promise((r) => setTimeout(r, 15_000)),
-      ]);
+      await childrenExited(15_000);
       let cursor = '0';
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}:*`, 'COUNT', 1000);

@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@primaries/config';
-import { waitFor } from '@primaries/testing';
+import { freePort, waitFor } from '@primaries/testing';
 import { resultsKeys } from '@primaries/results-model';
 import { buildResultsApp } from '../src/app';
 import { makeSnapshot, publish } from './snapshot-fixture';
@@ -14,16 +13,6 @@ let redis: Redis;
 let app: FastifyInstance;
 const prefix = 'resultsdown';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 beforeAll(async () => {
   const port = await freePort();
