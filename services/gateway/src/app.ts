@@ -68,6 +68,8 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
     ...fastifyOptions,
   });
   app.decorate('gatewayConfig', config);
+  // Filled on first use by clientIp() (plugins/proxy.ts); declared here so every request has the same shape.
+  app.decorateRequest('gatewayClientIp', null);
 
   await app.register(errorHandlerPlugin, { prefix: 'GATEWAY' });
   await app.register(observabilityPlugin, { service: 'gateway' });

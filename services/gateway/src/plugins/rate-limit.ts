@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { GatewayErrors } from '../errors';
 import type { GatewayMetrics } from '../metrics';
 import type { Site } from '../routing';
+import { clientIp } from './proxy';
 
 export interface SiteRateLimitOptions {
   site: Site;
@@ -52,7 +53,7 @@ export async function registerSiteRateLimit(app: FastifyInstance, opts: SiteRate
     max: opts.max,
     timeWindow: opts.windowSeconds * 1000,
     skipOnError: false,
-    allowList: (request) => allowed(request.ip),
+    allowList: (request) => allowed(clientIp(request)),
     ...(opts.redis ? { redis: opts.redis, nameSpace: opts.nameSpace } : { cache: 100_000 }),
   });
   const limiter = app.createRateLimit();

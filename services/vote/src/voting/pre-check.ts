@@ -32,6 +32,18 @@ for i = 1, #ARGV do redis.call('SREM', KEYS[1], ARGV[i]) end
 redis.call('DEL', KEYS[2])
 return 1`;
 
+type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
+
+/**
+ * The scripts as commands on this client: EVALSHA (loaded on first use) instead of sending
+ * the script text, and having Redis hash it, on every vote.
+ */
+function script(redis: Redis, name: 'primariesVoteClaim' | 'primariesVoteRelease', lua: string): ScriptFn {
+  const r = redis as unknown as Record<string, ScriptFn | undefined>;
+  if (!r[name]) redis.defineCommand(name, { numberOfKeys: 2, lua });
+  return r[name] as ScriptFn;
+}
+
 /** Claims every contest of one body; returns null on success or the first contest already voted. */
 export async function claimContests(
   redis: Redis,
@@ -41,9 +53,8 @@ export async function claimContests(
   contestIds: readonly number[],
   receiptHash: string,
 ): Promise<number | null> {
-  const r = await redis.eval(
-    CLAIM,
-    2,
+  const r = await script(redis, 'primariesVoteClaim', CLAIM).call(
+    redis,
     votedKey(prefix, electionId, memberId),
     receiptKey(prefix, receiptHash),
     VOTED_SET_TTL_SECONDS,
@@ -62,7 +73,7 @@ export async function releaseContests(
   contestIds: readonly number[],
   receiptHash: string,
 ): Promise<void> {
-  await redis.eval(RELEASE, 2, votedKey(prefix, electionId, memberId), receiptKey(prefix, receiptHash), ...contestIds);
+  await script(redis, 'primariesVoteRelease', RELEASE).call(redis, votedKey(prefix, electionId, memberId), receiptKey(prefix, receiptHash), ...contestIds);
 }
 
 /** Contest ids the pre-check set holds for a member. */
