@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KZ_MOBILE_CODES } from '@primaries/domain';
 
 /**
  * Every service's settings, one zod schema each, parsed once at start and frozen
@@ -14,6 +15,12 @@ const bool = z
 const cidrList = z
   .string()
   .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+
+/** Kazakh mobile operator codes (3 digits each, comma-separated); DOMAIN.md keeps the list in configuration. */
+const mobileCodes = z
+  .string()
+  .regex(/^\s*\d{3}(\s*,\s*\d{3})*\s*$/, 'a comma-separated list of 3-digit codes')
+  .transform((s) => s.split(',').map((c) => c.trim()));
 
 export const LOOPBACK_PROXIES = ['127.0.0.1/8', '::1/128'];
 
@@ -71,6 +78,8 @@ export const voteSchema = z
     VOTE_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
     VOTE_BIND: z.string().default('127.0.0.1'),
     TRUSTED_PROXIES: cidrList.optional(),
+    /** Mobile codes a member's phone may have (the register import uses the same variable). */
+    PHONE_MOBILE_CODES: mobileCodes.default([...KZ_MOBILE_CODES]),
     SMS_PROVIDER: z.enum(['outbox', 'http']).default('outbox'),
     SMS_HTTP_URL: z.string().url().optional(),
     SMS_HTTP_TOKEN: z.string().optional(),
@@ -156,6 +165,15 @@ export function loadConfig<S extends ServiceName>(service: S, env: Env = process
     throw new ConfigError(`invalid ${service} configuration:\n${lines.join('\n')}`);
   }
   return Object.freeze(result.data) as Readonly<z.infer<(typeof schemas)[S]>>;
+}
+
+/** PHONE_MOBILE_CODES for commands (the register import), with the same validation as the services. */
+export function mobileCodesFromEnv(env: Env = process.env): string[] {
+  const raw = env.PHONE_MOBILE_CODES;
+  if (!raw) return [...KZ_MOBILE_CODES];
+  const r = mobileCodes.safeParse(raw);
+  if (!r.success) throw new ConfigError(`invalid PHONE_MOBILE_CODES: ${r.error.issues[0]?.message ?? 'bad value'}`);
+  return r.data;
 }
 
 /** The environment variable names a service reads (for the README table and compose checks). */

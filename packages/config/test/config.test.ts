@@ -1,4 +1,4 @@
-import { ConfigError, LOOPBACK_PROXIES, configKeys, loadConfig } from '../src';
+import { ConfigError, LOOPBACK_PROXIES, configKeys, loadConfig, mobileCodesFromEnv } from '../src';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -45,5 +45,18 @@ describe('loadConfig', () => {
   it('keeps the results service away from Postgres', () => {
     expect(configKeys('results')).not.toContain('DATABASE_URL');
     expect(configKeys('worker')).toContain('RESULTS_REFRESH_SECONDS');
+  });
+});
+
+describe('PHONE_MOBILE_CODES', () => {
+  it('defaults to the Kazakh mobile codes and accepts a configured list', () => {
+    expect(loadConfig('vote', {}).PHONE_MOBILE_CODES).toContain('747');
+    expect(loadConfig('vote', { PHONE_MOBILE_CODES: '700, 747,785' }).PHONE_MOBILE_CODES).toEqual(['700', '747', '785']);
+    expect(mobileCodesFromEnv({ PHONE_MOBILE_CODES: '709' })).toEqual(['709']);
+  });
+
+  it('refuses anything but 3-digit codes', () => {
+    expect(() => loadConfig('vote', { PHONE_MOBILE_CODES: '70,747' })).toThrow(/PHONE_MOBILE_CODES/);
+    expect(() => mobileCodesFromEnv({ PHONE_MOBILE_CODES: 'abc' })).toThrow(/PHONE_MOBILE_CODES/);
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { databaseUrl } from '../env';
 import { type ImportSummary, importMembers } from '../import/import-members';
+import { mobileCodesFromEnv } from '@primaries/config';
 
 const SAMPLE = 10;
 
@@ -28,7 +29,7 @@ export function registerMembersCommands(program: Command): void {
     .option('--dry-run', 'validate and report, write nothing to the register', false)
     .option('--quiet', 'no progress bar', false)
     .action(async (file: string, o: { report?: string; dryRun: boolean; quiet: boolean }) => {
-      const summary = await importMembers({ databaseUrl: databaseUrl(), file, reportPath: o.report, dryRun: o.dryRun, progress: !o.quiet });
+      const summary = await importMembers({ databaseUrl: databaseUrl(), codes: mobileCodesFromEnv(), file, reportPath: o.report, dryRun: o.dryRun, progress: !o.quiet });
       printSummary(file, summary);
       // 2: imported, but some rows were refused (scripts can tell a clean import apart).
       if (summary.rejected > 0) process.exitCode = 2;

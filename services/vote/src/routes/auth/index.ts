@@ -16,10 +16,12 @@ import { smsQueuePlugin } from '../../sms/sms-queue';
 
 // A malformed IIN (bad checksum) or a number that is no Kazakh mobile is refused with
 // 400: that says something about the input, nothing about membership.
-const codeBody = z.object({
-  iin: z.string().regex(/^\d{12}$/, 'IIN is 12 digits').refine(isValidIin, 'IIN check digit is wrong'),
-  phone: z.string().max(32).refine((p) => normalizePhone(p) !== null, 'not a Kazakh mobile number'),
-});
+function codeBodySchema(codes: readonly string[]) {
+  return z.object({
+    iin: z.string().regex(/^\d{12}$/, 'IIN is 12 digits').refine(isValidIin, 'IIN check digit is wrong'),
+    phone: z.string().max(32).refine((p) => normalizePhone(p, codes) !== null, 'not a Kazakh mobile number'),
+  });
+}
 const codeAccepted = z.object({
   challengeId: z.string(),
   expiresInSeconds: z.number().int(),
@@ -93,13 +95,13 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
     {
       schema: {
         summary: 'Send a one-time code to the member\'s registered phone',
-        body: codeBody,
+        body: codeBodySchema(app.config.PHONE_MOBILE_CODES),
         response: { 202: codeAccepted },
       },
     },
     async (request, reply) => {
       const startedAt = performance.now();
-      const phone = normalizePhone(request.body.phone)!;
+      const phone = normalizePhone(request.body.phone, app.config.PHONE_MOBILE_CODES)!;
       const ip = unmapIpv4(request.ip);
       try {
         // Shed load first: a storm queues at the client, not in the SMS queue.
