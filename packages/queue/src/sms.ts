@@ -19,6 +19,25 @@ export const smsJobSchema = z.object({
 });
 export type SmsJob = z.infer<typeof smsJobSchema>;
 
+/**
+ * Messages per `codes` job at most. The vote service puts the codes issued in one
+ * event-loop tick into one job (name `codes`); the worker still sends at
+ * SMS_RATE_PER_SECOND messages, not jobs. A `code` job (one message) is still accepted.
+ */
+export const SMS_BATCH_MAX = 100;
+export const smsBatchSchema = z.object({ messages: z.array(smsJobSchema).min(1).max(SMS_BATCH_MAX) });
+export type SmsBatch = z.infer<typeof smsBatchSchema>;
+
+/** The counter of messages waiting in the `sms` queue (producers add, the worker takes off). */
+export function smsQueuedKey(prefix: string): string {
+  return `${prefix}:sms:queued`;
+}
+
+/** The key of the fixed one-second window counting messages handed to the provider. */
+export function smsRateKey(prefix: string): string {
+  return `${prefix}:sms:rate`;
+}
+
 /** The one-time code message, in Russian and Kazakh. */
 export function smsCodeText(code: string): string {
   return `Праймериз: код ${code}. Никому его не сообщайте. / Праймериз коды: ${code}. Ешкімге айтпаңыз.`;

@@ -78,3 +78,46 @@ describe('sms queue unreachable', () => {
     expect(Number(await h.tr.redis.get(`${h.tr.prefix}:auth:rl-m:${m.id}`))).toBe(0);
   });
 });
+
+describe('sms queue batching', () => {
+  let h: AuthHarness;
+  let queue: Queue;
+  let conn: Redis;
+
+  beforeAll(async () => {
+    h = await authHarness('authsmsbatch');
+    conn = h.tr.redis.duplicate();
+    queue = new Queue(QUEUES.sms, { connection: conn, prefix: bullPrefix(h.tr.prefix) });
+  });
+  afterAll(async () => {
+    await queue?.close();
+    conn?.disconnect();
+    await h?.close();
+  });
+
+  it('puts the codes of concurrent requests into shared jobs, one message per accepted code, and the worker sends each', async () => {
+    const members = await Promise.all(Array.from({ length: 30 }, () => h.addMember()));
+    const answers = await Promise.all(members.map((m, i) => h.requestCode(m, `10.52.0.${i + 1}`)));
+    expect(answers.map((a) => a.status)).toEqual(members.map(() => 202));
+
+    const jobs = await queue.getJobs(['wait', 'prioritized', 'delayed']);
+    expect(jobs.length).toBeGreaterThanOrEqual(1);
+    expect(jobs.length).toBeLessThan(30);
+    for (const job of jobs) {
+      expect(job.name).toBe('codes');
+      expect(job.id).toMatch(/^sms-[A-Za-z0-9_-]{22}$/);
+      expect(job.opts).toMatchObject({ removeOnComplete: true, removeOnFail: true, attempts: 5 });
+    }
+    const queued = jobs.flatMap((j) => (j.data as { messages: Array<{ to: string }> }).messages.map((m) => m.to));
+    expect(queued.sort()).toEqual(members.map((m) => m.phone).sort());
+    // The backlog is counted in messages, not jobs.
+    await waitFor(async () => (await h.tr.redis.get(`${h.tr.prefix}:sms:queued`)) === '30', { message: '30 messages counted' });
+
+    await h.startSms();
+    for (const m of members) expect(await h.codeFor(m.phone)).toMatch(/^\d{6}$/);
+    await waitFor(async () => (await queue.getJobCounts('wait', 'active', 'completed', 'failed', 'delayed', 'prioritized')).wait === 0, { message: 'queue drained' });
+    const counts = await queue.getJobCounts('wait', 'active', 'completed', 'failed', 'delayed', 'prioritized');
+    expect(counts).toEqual({ wait: 0, active: 0, completed: 0, failed: 0, delayed: 0, prioritized: 0 });
+    await waitFor(async () => (await h.tr.redis.get(`${h.tr.prefix}:sms:queued`)) === '0', { message: 'the sent messages taken off the count' });
+  });
+});

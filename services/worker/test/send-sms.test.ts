@@ -77,6 +77,14 @@ describe('send-sms processor', () => {
       removeOnComplete: true,
       removeOnFail: true,
     });
+  const addBatch = (messages: Array<Partial<SmsJob> & { to: string }>, id: string) =>
+    queue.add('codes', { messages: messages.map((m) => ({ text: 'Праймериз: код 123456', expiresAt: Date.now() + 60_000, ...m })) }, {
+      jobId: `sms-${id}`,
+      attempts: SMS_JOB_ATTEMPTS,
+      backoff: { type: 'exponential', delay: SMS_JOB_BACKOFF_MS },
+      removeOnComplete: true,
+      removeOnFail: true,
+    });
   const jobGone = (id: string) => waitFor(async () => !(await queue.getJob(`sms-${id}`)), { timeoutMs: 15_000, message: `job ${id} removed` });
 
   beforeAll(async () => {
@@ -138,6 +146,24 @@ describe('send-sms processor', () => {
       expect(gw.received).toHaveLength(1);
     });
 
+    it('in a batch job, retries only the messages the gateway did not take, drops refused and expired ones', async () => {
+      // The first three deliveries (in arrival order) are answered 503, 400, 200.
+      gw.script.push(503, 400, 200);
+      await addBatch(
+        [{ to: '+77011110011' }, { to: '+77011110012' }, { to: '+77011110013' }, { to: '+77011110014', expiresAt: Date.now() - 1 }],
+        'batch',
+      );
+      await waitFor(() => gw.received.length >= 4, { timeoutMs: 15_000, message: 'four deliveries' });
+      await jobGone('batch');
+      await sleep(2500); // past the next backoff: a second retry would have arrived
+      expect(gw.received).toHaveLength(4);
+      const to = gw.received.map((r) => (r.body as { to: string }).to);
+      // The expired code is never sent; each live one once, plus the one answered 503 again.
+      expect(to.slice(0, 3).sort()).toEqual(['+77011110011', '+77011110012', '+77011110013']);
+      expect(to[3]).toBe(to[0]);
+      expect(gw.received[3]!.at - gw.received[0]!.at).toBeGreaterThanOrEqual(900);
+    });
+
     it('drops a code that expired while it waited, without sending it', async () => {
       await add({ to: '+77011110004', expiresAt: Date.now() - 1 }, 'expired');
       await jobGone('expired');
@@ -171,6 +197,43 @@ describe('send-sms processor', () => {
       await waitFor(async () => (await tr.redis.xlen(outboxKey(tr.prefix))) >= 13, { timeoutMs: 10_000, message: '12 more outbox messages' });
       // 12 messages at 5 per second span three limiter windows (unlimited, they take ~50 ms).
       expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    });
+
+    it('counts messages, not jobs, against SMS_RATE_PER_SECOND: one job of 12 takes three windows', async () => {
+      await sleep(1100); // a fresh window
+      const before = await tr.redis.xlen(outboxKey(tr.prefix));
+      const started = Date.now();
+      await addBatch(
+        Array.from({ length: 12 }, (_, i) => ({ to: `+770133300${String(i).padStart(2, '0')}` })),
+        'ratebatch',
+      );
+      await waitFor(async () => (await tr.redis.xlen(outboxKey(tr.prefix))) >= before + 5, { timeoutMs: 5_000, message: 'the first window' });
+      // Within the first window at most 5 went out.
+      expect((await tr.redis.xlen(outboxKey(tr.prefix))) - before).toBeLessThanOrEqual(5);
+      await waitFor(async () => (await tr.redis.xlen(outboxKey(tr.prefix))) >= before + 12, { timeoutMs: 10_000, message: '12 outbox messages' });
+      await jobGone('ratebatch');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+      expect((await readOutbox(tr.redis, tr.prefix, '+77013330011'))).toHaveLength(1);
+    });
+  });
+
+  describe('shutdown mid-batch', () => {
+    it('puts the messages that had not had their turn back in the queue, and a later worker sends only those', async () => {
+      const first = await start({ SMS_PROVIDER: 'outbox', SMS_RATE_PER_SECOND: '1' });
+      await sleep(1100); // a fresh window
+      const phones = ['+77014440001', '+77014440002', '+77014440003'];
+      await addBatch(phones.map((to) => ({ to })), 'shutdown');
+      const sentTo = async () => (await Promise.all(phones.map((p) => readOutbox(tr.redis, tr.prefix, p)))).map((m) => m.length);
+      await waitFor(async () => (await sentTo()).reduce((a, b) => a + b) >= 1, { timeoutMs: 5000, message: 'the first message' });
+      await first.stop();
+      const job = await queue.getJob('sms-shutdown');
+      expect((job?.data as { messages: unknown[] }).messages).toHaveLength(2);
+      expect((await sentTo()).reduce((a, b) => a + b)).toBe(1);
+
+      const second = await start({ SMS_PROVIDER: 'outbox', SMS_RATE_PER_SECOND: '5' });
+      await jobGone('shutdown');
+      expect(await sentTo()).toEqual([1, 1, 1]);
+      await second.stop();
     });
   });
 });

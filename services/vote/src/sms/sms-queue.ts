@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
-import { QUEUES, SMS_JOB_ATTEMPTS, SMS_JOB_BACKOFF_MS, type SmsJob, bullPrefix, jobId, producerConnection } from '@primaries/queue';
+import { QUEUES, SMS_BATCH_MAX, SMS_JOB_ATTEMPTS, SMS_JOB_BACKOFF_MS, type SmsJob, bullPrefix, jobId, producerConnection, smsQueuedKey } from '@primaries/queue';
 
 /**
  * The producer side of the `sms` queue (the worker's send-sms processor delivers). It
@@ -12,9 +12,15 @@ import { QUEUES, SMS_JOB_ATTEMPTS, SMS_JOB_BACKOFF_MS, type SmsJob, bullPrefix, 
  * code is still half alive (SMS_RATE_PER_SECOND × AUTH_CODE_TTL_SECONDS / 2), new
  * requests get 503 + Retry-After — a login storm waits its turn instead of receiving
  * codes that expire in the queue.
+ *
+ * The codes issued in one event-loop tick leave as one `codes` job (up to SMS_BATCH_MAX
+ * messages, id from the first challenge): under a storm that is one BullMQ add, and one
+ * job for the worker to take and finish, per tick instead of per code. Each request still
+ * answers only after its job is in Redis, and when the add fails every request of that
+ * job gets the error (and withdraws its challenge).
  */
 export interface SmsQueue {
-  /** Queues one message; job id from the challenge, removed from Redis once sent or failed. */
+  /** Queues one message (in this tick's job, removed from Redis once sent or failed); resolves once the job is added. */
   enqueue(challengeId: string, job: SmsJob): Promise<void>;
   /** Seconds a new request should wait before asking, or 0 when there is room. */
   retryAfterSeconds(): number;
@@ -71,10 +77,21 @@ export const smsQueuePlugin = fp(
     let queuedSince = 0;
     const gauge = new Gauge({ name: 'sms_queue_backlog', help: 'Codes waiting to be sent (last poll)', registers: [app.metrics] });
 
+    // Messages, not jobs: producers add to a counter what they queue, the worker takes off
+    // what leaves the queue (sent, dropped, or failed for good). Bounded by the job counts
+    // (each job holds 1..SMS_BATCH_MAX) and reset when the queue is empty, so a lost update
+    // cannot drift for long. Active jobs count in full: a worker holds up to 100 of them,
+    // waiting for their turn at the rate.
+    const queuedKey = smsQueuedKey(config.REDIS_PREFIX);
     const refresh = async () => {
       const before = queuedSince;
-      const counts = await (await getQueue()).getJobCounts('wait', 'prioritized', 'delayed');
-      seen = Object.values(counts).reduce((a, b) => a + b, 0);
+      const [counts, counted] = await Promise.all([
+        (await getQueue()).getJobCounts('wait', 'prioritized', 'delayed', 'active'),
+        connection.get(queuedKey),
+      ]);
+      const jobs = Object.values(counts).reduce((a, b) => a + b, 0);
+      if (jobs === 0 && Number(counted) !== 0) await connection.set(queuedKey, 0);
+      seen = Math.min(jobs * SMS_BATCH_MAX, Math.max(jobs, Number(counted) || 0));
       queuedSince -= before;
       gauge.set(seen);
     };
@@ -90,17 +107,52 @@ export const smsQueuePlugin = fp(
     }, POLL_MS);
     timer.unref();
 
+    interface Pending {
+      challengeId: string;
+      job: SmsJob;
+      resolve: () => void;
+      reject: (err: unknown) => void;
+    }
+    let pending: Pending[] = [];
+    const flush = () => {
+      const all = pending;
+      pending = [];
+      for (let i = 0; i < all.length; i += SMS_BATCH_MAX) {
+        const batch = all.slice(i, i + SMS_BATCH_MAX);
+        getQueue()
+          .then((q) =>
+            q.add(
+              'codes',
+              { messages: batch.map((p) => p.job) },
+              {
+                jobId: jobId('sms', batch[0]!.challengeId),
+                attempts: SMS_JOB_ATTEMPTS,
+                backoff: { type: 'exponential', delay: SMS_JOB_BACKOFF_MS },
+                // Phone numbers and codes must not linger in Redis after the job is done.
+                removeOnComplete: true,
+                removeOnFail: true,
+              },
+            ),
+          )
+          .then(
+            () => {
+              queuedSince += batch.length;
+              for (const p of batch) p.resolve();
+              connection.incrby(queuedKey, batch.length).catch(() => undefined);
+            },
+            (err: unknown) => {
+              for (const p of batch) p.reject(err);
+            },
+          );
+      }
+    };
+
     const sms: SmsQueue = {
-      async enqueue(challengeId, job) {
-        await (await getQueue()).add('code', job, {
-          jobId: jobId('sms', challengeId),
-          attempts: SMS_JOB_ATTEMPTS,
-          backoff: { type: 'exponential', delay: SMS_JOB_BACKOFF_MS },
-          // Phone number and code must not linger in Redis after the job is done.
-          removeOnComplete: true,
-          removeOnFail: true,
+      enqueue(challengeId, job) {
+        return new Promise<void>((resolve, reject) => {
+          if (pending.length === 0) setImmediate(flush);
+          pending.push({ challengeId, job, resolve, reject });
         });
-        queuedSince++;
       },
       backlog: () => seen + queuedSince,
       retryAfterSeconds() {

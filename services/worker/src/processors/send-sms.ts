@@ -1,64 +1,131 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Counter } from 'prom-client';
-import { QUEUES, SmsRejectedError, createSmsProvider, smsJobSchema } from '@primaries/queue';
+import { QUEUES, type SmsJob, SmsRejectedError, createSmsProvider, smsBatchSchema, smsJobSchema, smsQueuedKey, smsRateKey } from '@primaries/queue';
 import type { Running, WorkerContext } from '../context';
 
 /**
- * Delivers one-time codes from the `sms` queue through the configured provider. The
- * Worker's limiter is SMS_RATE_PER_SECOND, the provider's capacity: a login storm waits
- * in the queue (and the vote site answers 503 + Retry-After once the wait would outlive
- * the code) instead of hammering the provider. Failed sends are retried with backoff by
- * the job's attempts; a refusal that retrying cannot fix ends the job at once.
+ * Takes up to ARGV[1] sends from this second's budget of ARGV[2] (KEYS[1]: the window
+ * counter, ARGV[3]: window ms). → {taken, 0} or {0, ms until the window ends}.
+ */
+const TAKE_LUA = `
+local used = tonumber(redis.call('get', KEYS[1]) or '0')
+local room = tonumber(ARGV[2]) - used
+if room <= 0 then
+  local t = redis.call('pttl', KEYS[1])
+  if t < 1 then t = 1 end
+  return {0, t}
+end
+local take = math.min(room, tonumber(ARGV[1]))
+if redis.call('incrby', KEYS[1], take) == take then redis.call('pexpire', KEYS[1], ARGV[3]) end
+return {take, 0}`;
+
+/**
+ * Delivers one-time codes from the `sms` queue through the configured provider, at most
+ * SMS_RATE_PER_SECOND messages per second across all workers (a fixed one-second window
+ * in Redis, counted in messages: a `codes` job carries up to SMS_BATCH_MAX of them). A
+ * login storm waits in the queue (and the vote site answers 503 + Retry-After once the
+ * wait would outlive the code) instead of hammering the provider. A message whose code
+ * expired while it waited is dropped. Failed sends are retried with backoff by the job's
+ * attempts — for a `codes` job only the messages not yet delivered: the job's data is
+ * cut down to them before it is retried. A refusal that retrying cannot fix drops that
+ * message at once.
  */
 export async function startSendSms(ctx: WorkerContext): Promise<Running | null> {
   const provider = createSmsProvider(ctx.config, ctx.redis, ctx.config.REDIS_PREFIX);
+  const rate = ctx.config.SMS_RATE_PER_SECOND;
+  const rateKey = smsRateKey(ctx.config.REDIS_PREFIX);
   const sent = new Counter({
     name: 'sms_messages_total',
     help: 'One-time code messages by outcome (sent, expired, retry, rejected)',
     labelNames: ['provider', 'outcome'],
     registers: [ctx.metrics],
   });
+  // The backlog the vote service sheds load by: messages that left the queue come off.
+  const queuedKey = smsQueuedKey(ctx.config.REDIS_PREFIX);
+  const left = (n: number) => n > 0 && ctx.redis.decrby(queuedKey, n).catch(() => undefined);
+  const count = (outcome: 'sent' | 'expired' | 'retry' | 'rejected', n = 1) => n > 0 && sent.inc({ provider: provider.name, outcome }, n);
+
+  let closing = false;
+  /** Waits for up to `want` sends of the per-second budget; returns how many it got (0 once closing). */
+  const take = async (want: number): Promise<number> => {
+    while (!closing) {
+      const [got, waitMs] = (await ctx.redis.eval(TAKE_LUA, 1, rateKey, want, rate, 1000)) as [number, number];
+      if (got > 0) return got;
+      await sleep(Math.min(waitMs, 250));
+    }
+    return 0;
+  };
+
+  /** Sends the messages; returns those to retry. Rejected and expired ones are dropped. */
+  const deliver = async (messages: SmsJob[]): Promise<SmsJob[]> => {
+    const retry: SmsJob[] = [];
+    let rest = messages;
+    while (rest.length > 0) {
+      const live = rest.filter((m) => m.expiresAt > Date.now());
+      count('expired', rest.length - live.length);
+      if (live.length === 0) break;
+      const n = await take(live.length);
+      if (n === 0) {
+        // Shutting down: what has not had its turn goes back to the queue, not lost or doubled.
+        retry.push(...live);
+        break;
+      }
+      const now = live.slice(0, n);
+      rest = live.slice(n);
+      const results = await Promise.allSettled(now.map((m) => provider.send(m)));
+      results.forEach((r, i) => {
+        if (r.status === 'fulfilled') count('sent');
+        else if (r.reason instanceof SmsRejectedError) count('rejected');
+        else {
+          count('retry');
+          retry.push(now[i]!);
+        }
+      });
+    }
+    return retry;
+  };
 
   const worker = new Worker(
     QUEUES.sms,
     async (job: Job) => {
-      const parsed = smsJobSchema.safeParse(job.data);
-      if (!parsed.success) {
-        sent.inc({ provider: provider.name, outcome: 'rejected' });
+      const batch = job.name === 'codes' ? smsBatchSchema.safeParse(job.data) : null;
+      const single = batch ? null : smsJobSchema.safeParse(job.data);
+      const messages = batch?.success ? batch.data.messages : single?.success ? [single.data] : null;
+      if (!messages) {
+        count('rejected');
         throw new UnrecoverableError('malformed sms job');
       }
-      // A code that waited in line past its lifetime is useless: don't spend an SMS on it.
-      if (parsed.data.expiresAt <= Date.now()) {
-        sent.inc({ provider: provider.name, outcome: 'expired' });
-        return 'expired';
-      }
-      try {
-        await provider.send(parsed.data);
-      } catch (err) {
-        if (err instanceof SmsRejectedError) {
-          sent.inc({ provider: provider.name, outcome: 'rejected' });
-          throw new UnrecoverableError(err.message);
-        }
-        sent.inc({ provider: provider.name, outcome: 'retry' });
-        throw err;
-      }
-      sent.inc({ provider: provider.name, outcome: 'sent' });
-      return 'sent';
+      const retry = await deliver(messages);
+      left(messages.length - retry.length);
+      if (retry.length === 0) return 'done';
+      // Only what was not delivered goes round again.
+      if (retry.length < messages.length) await job.updateData(batch ? { messages: retry } : retry[0]);
+      throw new Error(`${retry.length} of ${messages.length} messages not taken by the SMS gateway`);
     },
     {
       connection: ctx.connection(),
       prefix: ctx.bullPrefix,
-      limiter: { max: ctx.config.SMS_RATE_PER_SECOND, duration: 1000 },
       // Enough sends in flight to reach the rate with a gateway answering in ~100 ms.
-      concurrency: Math.min(100, ctx.config.SMS_RATE_PER_SECOND),
+      concurrency: Math.min(100, rate),
     },
   );
   // Messages only: an error here may carry nothing personal, but the job data would.
+  worker.on('failed', (job, err) => {
+    // Out of attempts: what was left in it leaves the queue too.
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      const data = job.data as { messages?: unknown[] } | undefined;
+      left(Array.isArray(data?.messages) ? data.messages.length : 1);
+    }
+  });
   worker.on('failed', (job, err) => ctx.log.warn({ queue: QUEUES.sms, jobId: job?.id, attempt: job?.attemptsMade, err: { message: err.message } }, 'sms send failed'));
   worker.on('error', (err) => ctx.log.error({ queue: QUEUES.sms, err: { message: err.message } }, 'sms worker error'));
 
   return {
     name: 'send-sms',
-    close: () => worker.close(),
+    close: () => {
+      closing = true;
+      return worker.close();
+    },
   };
 }

@@ -2,12 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Counter } from 'prom-client';
 import { z } from 'zod';
-import { findMemberForAuth, recordAuthorization } from '@primaries/db';
+import { recordAuthorization } from '@primaries/db';
 import { checkEligibility, isValidIin, normalizePhone } from '@primaries/domain';
 import { smsCodeText } from '@primaries/queue';
 import { ChallengeStore, CHALLENGE_ID_PATTERN } from '../../auth/challenges';
 import { ElectionCache } from '../../auth/election-cache';
 import { IpRule, unmapIpv4 } from '../../auth/ip-rule';
+import { MemberLookup } from '../../auth/member-lookup';
 import { authScripts } from '../../auth/scripts';
 import { TimingFloor } from '../../auth/timing';
 import { VoteErrors } from '../../errors';
@@ -75,6 +76,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
   });
   const ipRule = new IpRule(app.redis, scripts, app.redisPrefix, config.AUTH_MAX_MEMBERS_PER_IP, config.AUTH_IP_ALLOWLIST);
   const elections = new ElectionCache(app.db);
+  const members = new MemberLookup(app.db);
   const timing = new TimingFloor();
 
   const codeOutcomes = new Counter({
@@ -122,7 +124,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
           }
         }
 
-        const member = await findMemberForAuth(app.db, request.body.iin);
+        const member = await members.find(request.body.iin);
         const verdict = checkEligibility(member, election, phone);
         if (!verdict.eligible || !member) {
           codeOutcomes.inc({ outcome: verdict.eligible ? 'not_member' : verdict.reason });
