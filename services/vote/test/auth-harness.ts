@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -13,6 +12,7 @@ import {
   createSmallElection,
   createTestDatabase,
   createTestRedis,
+  captureLines,
   waitFor,
 } from '@primaries/testing';
 import { buildVoteApp } from '../src/app';
@@ -65,13 +65,7 @@ export async function authHarness(label: string, env: Record<string, string> = {
   const baseEnv = { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: 'trace' };
   const config = Object.freeze({ ...loadConfig('vote', { ...baseEnv, ...env }), ...overrides }) as VoteConfig;
 
-  const logLines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      cb();
-    },
-  });
+  const { lines: logLines, stream } = captureLines();
   const app = await buildVoteApp(config, { db: tdb.db, redis: tr.redis }, { logger: { ...loggerOptions('vote', 'trace'), stream } });
   // A bearer-only route, to see what a token is worth (the ballot routes are another area's).
   app.get('/test/whoami', { preHandler: app.authenticate }, async (request) => ({ memberId: request.session?.memberId }));

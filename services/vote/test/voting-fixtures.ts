@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { type VoteConfig, type WorkerConfig, loadConfig } from '@primaries/config';
@@ -11,6 +10,7 @@ import {
   createSmallElection,
   createTestDatabase,
   createTestRedis,
+  captureLines,
 } from '@primaries/testing';
 import { Queue } from 'bullmq';
 import { buildVoteApp } from '../src/app';
@@ -44,13 +44,7 @@ export async function votingHarness(label: string, env: Record<string, string> =
   const tr = await createTestRedis(label);
   const el = await createSmallElection(tdb.db, electionOpts);
   const config = loadConfig('vote', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: 'info', ...env });
-  const logLines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      cb();
-    },
-  });
+  const { lines: logLines, stream } = captureLines();
   const app = await buildVoteApp(config, { db: tdb.db, redis: tr.redis }, { logger: { ...loggerOptions('vote', 'info'), stream } });
   await app.ready();
   const queues: Queue[] = [];
