@@ -15,7 +15,9 @@ class StaticMigrationProvider implements MigrationProvider {
 
 /** Brings the schema to the latest migration; throws with the failing migration's error. */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+  // Several lines of work add migrations in parallel; a database migrated on one branch must
+  // still take a migration with an earlier name that landed later.
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), allowUnorderedMigrations: true });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
