@@ -15,48 +15,50 @@ export function votedKey(prefix: string, electionId: number, memberId: string): 
   return `${prefix}:voted:${electionId}:${memberId}`;
 }
 
-// KEYS[1] voted set, KEYS[2] receipt marker; ARGV[1] set TTL, ARGV[2] marker TTL, ARGV[3..] contest ids.
-// Returns 0 when claimed, else the first contest id already voted.
+// KEYS[1] voted set, KEYS[2..] the receipt markers; ARGV[1] set TTL, ARGV[2] marker TTL,
+// ARGV[3..] contest ids. Returns 0 when claimed, else the first contest id already voted.
 const CLAIM = `
 for i = 3, #ARGV do
   if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 1 then return tonumber(ARGV[i]) end
 end
 for i = 3, #ARGV do redis.call('SADD', KEYS[1], ARGV[i]) end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-redis.call('SET', KEYS[2], 'q', 'EX', ARGV[2])
+for i = 2, #KEYS do redis.call('SET', KEYS[i], 'q', 'EX', ARGV[2]) end
 return 0`;
 
 // Undo a claim whose batch could not be queued.
 const RELEASE = `
 for i = 1, #ARGV do redis.call('SREM', KEYS[1], ARGV[i]) end
-redis.call('DEL', KEYS[2])
+for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
 return 1`;
 
 type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
 
 /**
  * The scripts as commands on this client: EVALSHA (loaded on first use) instead of sending
- * the script text, and having Redis hash it, on every vote.
+ * the script text, and having Redis hash it, on every vote. The key count is the first
+ * argument (one receipt marker per contest).
  */
-function script(redis: Redis, name: 'primariesVoteClaim' | 'primariesVoteRelease', lua: string): ScriptFn {
+function script(redis: Redis, name: 'primariesVoteClaimN' | 'primariesVoteReleaseN', lua: string): ScriptFn {
   const r = redis as unknown as Record<string, ScriptFn | undefined>;
-  if (!r[name]) redis.defineCommand(name, { numberOfKeys: 2, lua });
+  if (!r[name]) redis.defineCommand(name, { lua });
   return r[name] as ScriptFn;
 }
 
-/** Claims every contest of one body; returns null on success or the first contest already voted. */
+/** Claims every contest of one body (receipt hashes in contest order); null on success, else the first contest already voted. */
 export async function claimContests(
   redis: Redis,
   prefix: string,
   electionId: number,
   memberId: string,
   contestIds: readonly number[],
-  receiptHash: string,
+  receiptHashes: readonly string[],
 ): Promise<number | null> {
-  const r = await script(redis, 'primariesVoteClaim', CLAIM).call(
+  const r = await script(redis, 'primariesVoteClaimN', CLAIM).call(
     redis,
+    1 + receiptHashes.length,
     votedKey(prefix, electionId, memberId),
-    receiptKey(prefix, receiptHash),
+    ...receiptHashes.map((h) => receiptKey(prefix, h)),
     VOTED_SET_TTL_SECONDS,
     RECEIPT_MARKER_TTL_SECONDS,
     ...contestIds,
@@ -71,9 +73,10 @@ export async function releaseContests(
   electionId: number,
   memberId: string,
   contestIds: readonly number[],
-  receiptHash: string,
+  receiptHashes: readonly string[],
 ): Promise<void> {
-  await script(redis, 'primariesVoteRelease', RELEASE).call(redis, votedKey(prefix, electionId, memberId), receiptKey(prefix, receiptHash), ...contestIds);
+  const keys = [votedKey(prefix, electionId, memberId), ...receiptHashes.map((h) => receiptKey(prefix, h))];
+  await script(redis, 'primariesVoteReleaseN', RELEASE).call(redis, keys.length, ...keys, ...contestIds);
 }
 
 /** Contest ids the pre-check set holds for a member. */
