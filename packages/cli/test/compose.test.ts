@@ -22,7 +22,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('still agrees when deployed with production settings from an .env file', () => {
-    const vars = { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example.kz/send', SMS_HTTP_TOKEN: 'x' };
+    // (BALLOT_KEYS too since issue #9: production refuses to start without them.)
+    const vars = { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example.kz/send', SMS_HTTP_TOKEN: 'x', BALLOT_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64')}` };
     expect(checkCompose(load(), ROOT, vars)).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { bullPrefix } from '@primaries/queue';
 import { waitFor } from '@primaries/testing';
 import { hashReceipt } from '../src/voting/receipt';
-import { type VotingHarness, votingHarness } from './voting-fixtures';
+import { type VotingHarness, tableCounts, votingHarness } from './voting-fixtures';
 
 // DOMAIN.md: who voted and what they voted are never stored together once a ballot is
 // recorded; logs never hold choices. An election run end to end, then every table, every
@@ -27,7 +27,7 @@ beforeAll(async () => {
     await h.app.inject({ method: 'POST', url: '/api/v1/votes', headers: { authorization: `Bearer ${token}` }, payload: { selections } });
     voters.push({ memberId, token, receipts: (res.json().receipts as Array<{ receipt: string }>).map((r) => r.receipt), marks: selections.map((s) => s.candidateIds) });
   }
-  await waitFor(async () => Number((await sql<{ n: string }>`select count(*) n from ballots`.execute(h.tdb.db)).rows[0]!.n) === 48, { message: '48 ballots' });
+  await waitFor(async () => (await tableCounts(h)).ballots === 48, { message: '48 ballots' });
   for (const v of voters) {
     expect(v.receipts).toHaveLength(3);
     for (const r of v.receipts) {
@@ -53,7 +53,7 @@ describe('ballot secrecy', () => {
       join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name and ccu.table_schema = tc.table_schema
       where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = 'public'`.execute(h.tdb.db);
     const tables = [...new Set(columns.map((c) => c.table_name))];
-    expect(tables).toEqual(expect.arrayContaining(['ballots', 'participation', 'members']));
+    expect(tables).toEqual(expect.arrayContaining(['ballots', 'sealed_ballots', 'receipts', 'participation', 'members']));
     for (const t of tables) {
       const cols = columns.filter((c) => c.table_name === t);
       const linksMember = cols.some((c) => /member/.test(c.column_name)) || fks.some((f) => f.table_name === t && f.ref === 'members');

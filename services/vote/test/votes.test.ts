@@ -60,8 +60,10 @@ describe('POST /api/v1/votes', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('VOTE_ERR_ALREADY_VOTED');
 
-    const worker = await h.startWorker();
+    // K = 1: every recorded ballot is released at once, so `ballots` can be read here.
+    const worker = await h.startWorker({}, { BALLOT_RELEASE_MIN: '1' });
     await waitFor(async () => (await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${receipt}` })).json().status === 'recorded', { message: 'receipt recorded' });
+    await waitFor(async () => (await tableCounts(h)).ballots === 3 && (await h.tdb.db.selectFrom('ballots').selectAll().execute()).length === 3, { message: 'ballots released' });
     await worker.close();
 
     const ballots = await h.tdb.db.selectFrom('ballots').selectAll().execute();

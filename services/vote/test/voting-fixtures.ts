@@ -17,6 +17,9 @@ import { buildVoteApp } from '../src/app';
 import { issueToken } from '@primaries/redis-protocols';
 import type { Running, WorkerContext } from '../../worker/src/context';
 import { type RecordVotesOptions, startRecordVotes } from '../../worker/src/processors/record-votes';
+import { Releaser } from '../../worker/src/release/releaser';
+import { rebuildResults } from '../../worker/src/tally/rebuild';
+import { BallotSealer } from '@primaries/sealing';
 
 /** Shared set-up for the voting tests: own database, own Redis prefix/queues, the real vote app. */
 export interface VotingHarness {
@@ -32,7 +35,11 @@ export interface VotingHarness {
   token(memberId: string): Promise<string>;
   /** The voter's contests in the small election: national, their region, their district. */
   contestsOf(r: number, d: number): number[];
-  startWorker(opts?: RecordVotesOptions): Promise<Running & { connections: Redis[] }>;
+  /** The worker's configuration for this harness (its database, Redis prefix), with `env` on top. */
+  workerConfig(env?: Record<string, string>): WorkerConfig;
+  startWorker(opts?: RecordVotesOptions, env?: Record<string, string>): Promise<Running & { connections: Redis[] }>;
+  /** A results rebuild as the worker runs it: the release step first (BALLOT_RELEASE_MIN from `env`). */
+  rebuild(env?: Record<string, string>): Promise<Awaited<ReturnType<typeof rebuildResults>>['snapshot']>;
   votesQueue(): Queue;
   close(): Promise<void>;
 }
@@ -85,8 +92,16 @@ export async function votingHarness(label: string, env: Record<string, string> =
     contestsOf(r, d) {
       return [el.contests.national, el.contests.region[r]!, el.contests.district[r * 2 + d]!];
     },
-    async startWorker(opts = {}) {
-      const wconfig: WorkerConfig = loadConfig('worker', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: 'silent' });
+    workerConfig(wenv = {}) {
+      return loadConfig('worker', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: 'silent', ...env, ...wenv });
+    },
+    async rebuild(wenv = {}) {
+      const c = h.workerConfig(wenv);
+      const releaser = new Releaser({ db: tdb.db, sealer: new BallotSealer(c.BALLOT_KEYS), min: c.BALLOT_RELEASE_MIN, log: app.log as unknown as Logger });
+      return (await rebuildResults(tdb.db, tr.redis, tr.prefix, { releaser })).snapshot;
+    },
+    async startWorker(opts = {}, wenv = {}) {
+      const wconfig: WorkerConfig = h.workerConfig(wenv);
       const connections: Redis[] = [];
       const connection = () => {
         const c = workerConnection(tr.url);
@@ -125,9 +140,10 @@ export async function votingHarness(label: string, env: Record<string, string> =
   return h;
 }
 
-/** Counts of what the voting tables hold. */
+/** Counts of what the voting tables hold: contest ballots recorded (sealed, or released into `ballots`) and participation. */
 export async function tableCounts(h: VotingHarness): Promise<{ ballots: number; participation: number }> {
   const b = await h.tdb.db.selectFrom('ballots').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const s = await h.tdb.db.selectFrom('sealed_ballots').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   const p = await h.tdb.db.selectFrom('participation').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  return { ballots: Number(b.n), participation: Number(p.n) };
+  return { ballots: Number(b.n) + Number(s.n), participation: Number(p.n) };
 }

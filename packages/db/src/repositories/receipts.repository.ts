@@ -37,6 +37,35 @@ export async function receiptStatus(db: Db, hash: string): Promise<ReceiptStatus
   return rows[0]?.status ?? null;
 }
 
+/** After a release committed: the group's receipts say released. Returns how many changed. */
+export async function markReceiptsReleased(db: Db, hashes: readonly string[]): Promise<number> {
+  if (hashes.length === 0) return 0;
+  const r = await sql`
+    update receipts set status = 'released'
+    where status = 'recorded' and receipt_hash = any(array(select decode(x, 'hex') from unnest(${[...hashes]}::text[]) as x))`.execute(db);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
+/** Contests that have receipts still `recorded` (candidates for the sweep). */
+export async function contestsWithRecordedReceipts(db: Db): Promise<number[]> {
+  const { rows } = await sql<{ contest_id: number }>`select distinct contest_id from receipts where status = 'recorded'`.execute(db);
+  return rows.map((r) => r.contest_id);
+}
+
+/**
+ * The sweep: in these contests, every `recorded` receipt whose sealed ballot is no longer
+ * pending (its hash is not among `pending`) was released. Run in a repeatable-read
+ * transaction that also read the pending ballots. Returns how many changed.
+ */
+export async function markReleasedExcept(db: Db, contestIds: readonly number[], pending: readonly string[]): Promise<number> {
+  if (contestIds.length === 0) return 0;
+  const r = await sql`
+    update receipts set status = 'released'
+    where status = 'recorded' and contest_id = any(${[...contestIds]}::int[])
+      and not (receipt_hash = any(array(select decode(x, 'hex') from unnest(${[...pending]}::text[]) as x)))`.execute(db);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
 /**
  * Before a tally is built: every released receipt is about to be counted. Returns how many.
  * (A receipt released while the tally runs stays `released` until the next one.)

@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import { type Database, insertBallots, lockContestForRelease, markReceiptsReleased, pendingByContest, takeSealedBallots } from '@primaries/db';
+import type { Sealer } from '@primaries/sealing';
+import { shuffle } from '../voting/record-batch';
+
+/**
+ * The release step (issue #9): opens sealed contest ballots and moves them into `ballots`
+ * in groups of at least K per contest, each group in ONE transaction that touches nothing
+ * but the group's sealed rows (deleted) and its new ballot rows (inserted in a
+ * cryptographically shuffled order, random ids). So every system column of a ballot —
+ * xmin, ctid, its place in the heap, the commit's time — points at its group, never at
+ * one voter's transaction. Receipts learn it afterwards, in a transaction of their own.
+ */
+
+/** Largest group in one transaction; a contest with more waiting is released in several. */
+export const MAX_RELEASE_GROUP = 5000;
+
+export interface ReleaseDeps {
+  db: Kysely<Database>;
+  sealer: Sealer;
+}
+
+export interface ReleaseOptions {
+  /** K: the smallest group released while voting goes on (BALLOT_RELEASE_MIN). */
+  min: number;
+  /** Contests whose voting is over: everything left is released, however few. */
+  final?: ReadonlySet<number>;
+  maxGroup?: number;
+}
+
+export interface ReleaseSummary {
+  released: number;
+  groups: number;
+  /** Contests whose sealed ballots could not be released (a key missing from BALLOT_KEYS). */
+  failed: number[];
+}
+
+/** Size of the next group: everything, unless that leaves at least K for another group. */
+function groupSize(pending: number, min: number, maxGroup: number): number {
+  return pending < maxGroup + min ? pending : maxGroup;
+}
+
+/**
+ * Releases one group of a contest, or nothing when fewer than K wait (and voting goes on).
+ * Throws (and keeps every sealed ballot) when one cannot be opened.
+ */
+export async function releaseGroup(deps: ReleaseDeps, contestId: number, opts: ReleaseOptions): Promise<number> {
+  const final = opts.final?.has(contestId) ?? false;
+  const receipts = await deps.db.transaction().execute(async (trx) => {
+    const pending = await lockContestForRelease(trx, contestId);
+    if (pending === 0 || (pending < opts.min && !final)) return null;
+    const sealed = await takeSealedBallots(trx, contestId, groupSize(pending, opts.min, opts.maxGroup ?? MAX_RELEASE_GROUP));
+    const opened = sealed.map((s) => deps.sealer.openRow(contestId, s));
+    await insertBallots(trx, shuffle(opened.map((b) => ({ contestId, marks: b.marks }))));
+    return opened.map((b) => b.receiptHash);
+  });
+  if (!receipts) return 0;
+  // After the commit, apart: a crash right here leaves them `recorded`, and the sweep
+  // (sweep.ts) finds them released before the next tally.
+  await markReceiptsReleased(deps.db, receipts);
+  return receipts.length;
+}
+
+/** Releases every group that is ready: contests with K or more sealed ballots, and all of the `final` ones. */
+export async function releaseReady(deps: ReleaseDeps, opts: ReleaseOptions): Promise<ReleaseSummary> {
+  const summary: ReleaseSummary = { released: 0, groups: 0, failed: [] };
+  const pending = await pendingByContest(deps.db);
+  for (const [contestId, n] of pending) {
+    if (n < opts.min && !(opts.final?.has(contestId) && n > 0)) continue;
+    try {
+      for (let got = await releaseGroup(deps, contestId, opts); got > 0; got = await releaseGroup(deps, contestId, opts)) {
+        summary.released += got;
+        summary.groups++;
+      }
+    } catch (err) {
+      if ((err as Error).name !== 'SealError') throw err;
+      summary.failed.push(contestId);
+    }
+  }
+  return summary;
+}
