@@ -18,13 +18,20 @@ export interface ServiceRoles {
 /** The role names the Kubernetes manifests create (CloudNativePG managed roles). */
 export const DEFAULT_SERVICE_ROLES: ServiceRoles = { vote: 'primaries_vote', worker: 'primaries_worker', admin: 'primaries_admin' };
 
-/** Tables each role may insert into (and update or delete from, where listed), beyond reading all. */
-export const ROLE_WRITES = {
+/** Tables each role may write, by statement, beyond reading all. */
+export const ROLE_WRITES: Record<'vote' | 'worker', Record<'insert' | 'update' | 'delete', readonly string[]>> = {
   /** A login is recorded by the vote site; ballots go through the queue to the worker. */
-  vote: { insert: ['authorizations'], update: [] as string[] },
-  /** The worker records ballots: who took part, and the anonymous ballot. */
-  worker: { insert: ['participation', 'ballots'], update: [] as string[] },
-} as const;
+  vote: { insert: ['authorizations'], update: [], delete: [] },
+  /**
+   * The worker records ballots (who took part; the anonymous ballot; the receipt and its
+   * status) and remembers which votes of a batch it recorded until the batch is done.
+   */
+  worker: {
+    insert: ['participation', 'ballots', 'receipts', 'recorded_vote_batches'],
+    update: ['receipts'],
+    delete: ['recorded_vote_batches'],
+  },
+};
 
 /** Kysely's own bookkeeping: no service reads or writes it. */
 const MIGRATION_TABLES = ['kysely_migration', 'kysely_migration_lock'];
@@ -39,9 +46,10 @@ export function serviceGrantStatements(roles: ServiceRoles = DEFAULT_SERVICE_ROL
     `grant select on all tables in schema public to ${all}`,
   ];
   for (const service of ['vote', 'worker'] as const) {
-    const w = ROLE_WRITES[service];
-    if (w.insert.length) out.push(`grant insert on ${w.insert.map(ident).join(', ')} to ${ident(roles[service])}`);
-    if (w.update.length) out.push(`grant update on ${w.update.map(ident).join(', ')} to ${ident(roles[service])}`);
+    for (const verb of ['insert', 'update', 'delete'] as const) {
+      const tables = ROLE_WRITES[service][verb];
+      if (tables.length) out.push(`grant ${verb} on ${tables.map(ident).join(', ')} to ${ident(roles[service])}`);
+    }
   }
   // The officials' service manages the election, the register, paper protocols and complaints.
   out.push(`grant insert, update, delete on all tables in schema public to ${ident(roles.admin)}`);

@@ -8,13 +8,14 @@ import {
   ROLE_WRITES,
   type ServiceRoles,
   applyServiceGrants,
-  countBallotsByReceipt,
   createDb,
   insertBallots,
   insertOnlineParticipation,
+  insertReceipts,
+  knownReceiptHashes,
   membersAuthorizedFromIp,
+  receiptStatus,
   recordAuthorization,
-  recordedReceiptHashes,
   serviceGrantStatements,
 } from '../src';
 
@@ -74,13 +75,15 @@ describe('service database roles (db grants)', () => {
     // The vote service: reads the register and records a login.
     await recordAuthorization(as.vote!, { electionId: e.electionId, memberId: m.id, ip: '10.1.2.3', userAgent: 'test' });
     expect(await membersAuthorizedFromIp(as.vote!, e.electionId, '10.1.2.3')).toEqual([m.id]);
-    expect(await countBallotsByReceipt(as.vote!, 'ab'.repeat(32))).toBe(0);
-    // The worker: participation and the anonymous ballot, in one transaction.
+    expect(await receiptStatus(as.vote!, 'ab'.repeat(32))).toBeNull();
+    // The worker: participation and the anonymous ballot in one transaction, the receipt apart.
     await as.worker!.transaction().execute(async (trx) => {
       expect((await insertOnlineParticipation(trx, [m.id], [e.contests.national])).size).toBe(1);
-      await insertBallots(trx, [{ contestId: e.contests.national, marks: e.candidates[e.contests.national]!.slice(0, 1), receiptHash: 'cd'.repeat(32) }]);
+      await insertBallots(trx, [{ contestId: e.contests.national, marks: e.candidates[e.contests.national]!.slice(0, 1) }]);
     });
-    expect(await recordedReceiptHashes(as.worker!, ['cd'.repeat(32)])).toEqual(new Set(['cd'.repeat(32)]));
+    await insertReceipts(as.worker!, [{ hash: 'cd'.repeat(32), contestId: e.contests.national }], 'recorded');
+    expect(await knownReceiptHashes(as.worker!, ['cd'.repeat(32)])).toEqual(new Set(['cd'.repeat(32)]));
+    expect(await receiptStatus(as.vote!, 'cd'.repeat(32))).toBe('recorded');
     // The admin service manages the election.
     await as.admin!.updateTable('elections').set({ name: 'Renamed' }).where('id', '=', e.electionId).execute();
   });
@@ -88,7 +91,8 @@ describe('service database roles (db grants)', () => {
   it('keep the vote service out of the ballots\' tables and the register', async () => {
     const e = await createSmallElection(t.db);
     const memberId = (await member(as.admin!, e, '061211600012', '+77012345670')).id;
-    await expect(insertBallots(as.vote!, [{ contestId: e.contests.national, marks: [1], receiptHash: 'ef'.repeat(32) }])).rejects.toThrow(denied);
+    await expect(insertBallots(as.vote!, [{ contestId: e.contests.national, marks: [1] }])).rejects.toThrow(denied);
+    await expect(insertReceipts(as.vote!, [{ hash: 'ef'.repeat(32), contestId: e.contests.national }], 'recorded')).rejects.toThrow(denied);
     await expect(insertOnlineParticipation(as.vote!, [memberId], [e.contests.national])).rejects.toThrow(denied);
     await expect(as.vote!.updateTable('members').set({ status: 'blocked' }).execute()).rejects.toThrow(denied);
     await expect(as.vote!.deleteFrom('authorizations').execute()).rejects.toThrow(denied);
@@ -105,7 +109,7 @@ describe('service database roles (db grants)', () => {
     await sql.raw(`grant insert on ballots to "${roles.vote}"`).execute(t.db);
     await applyServiceGrants(t.db, roles);
     const e = await createSmallElection(t.db);
-    await expect(insertBallots(as.vote!, [{ contestId: e.contests.national, marks: [1], receiptHash: '12'.repeat(32) }])).rejects.toThrow(denied);
+    await expect(insertBallots(as.vote!, [{ contestId: e.contests.national, marks: [1] }])).rejects.toThrow(denied);
   });
 
   it('refuses to run before the roles exist', async () => {
@@ -113,17 +117,20 @@ describe('service database roles (db grants)', () => {
   });
 });
 
-/** Exported repository functions of packages/db and the tables each writes. */
+/** Exported repository functions of packages/db and what each writes, as "insert ballots", "update receipts"… */
 function repositoryWrites(): Map<string, Set<string>> {
   const dir = path.join(__dirname, '..', 'src', 'repositories');
+  const verbs: Record<string, string> = { insertinto: 'insert', updatetable: 'update', deletefrom: 'delete', 'insert into': 'insert', update: 'update', 'delete from': 'delete' };
   const out = new Map<string, Set<string>>();
   for (const file of readdirSync(dir)) {
     const text = readFileSync(path.join(dir, file), 'utf8');
     const starts = [...text.matchAll(/^export (?:async )?function (\w+)/gm)];
     starts.forEach((m, i) => {
       const body = text.slice(m.index, starts[i + 1]?.index ?? text.length);
-      const tables = [...body.matchAll(/(?:insertInto|updateTable|deleteFrom)\('(\w+)'\)|(?:insert\s+into|update|delete\s+from)\s+(\w+)\s/gi)].map((x) => (x[1] ?? x[2])!);
-      out.set(m[1]!, new Set(tables.filter((x) => !['set', 'do', 'nothing'].includes(x))));
+      const found = [...body.matchAll(/(insertInto|updateTable|deleteFrom)\('(\w+)'\)|\b(insert\s+into|update|delete\s+from)\s+(\w+)\s/gi)]
+        .map((x) => [verbs[(x[1] ?? x[3])!.toLowerCase().replace(/\s+/, ' ')]!, (x[2] ?? x[4])!] as const)
+        .filter(([, table]) => !['set', 'do', 'nothing'].includes(table));
+      out.set(m[1]!, new Set(found.map(([verb, table]) => `${verb} ${table}`)));
     });
   }
   return out;
@@ -139,9 +146,10 @@ function sourceFiles(dir: string): string[] {
 describe('the grants against the code', () => {
   it('grant every table a service\'s code writes (through packages/db repositories)', () => {
     const writes = repositoryWrites();
-    expect(writes.get('insertBallots')).toEqual(new Set(['ballots']));
-    expect(writes.get('insertOnlineParticipation')).toEqual(new Set(['participation']));
-    expect(writes.get('recordAuthorization')).toEqual(new Set(['authorizations']));
+    expect(writes.get('insertBallots')).toEqual(new Set(['insert ballots']));
+    expect(writes.get('insertOnlineParticipation')).toEqual(new Set(['insert participation']));
+    expect(writes.get('recordAuthorization')).toEqual(new Set(['insert authorizations']));
+    expect(writes.get('beginCountingReceipts')).toEqual(new Set(['update receipts']));
     expect(writes.get('membersAuthorizedFromIp')).toEqual(new Set());
     for (const service of ['vote', 'worker'] as const) {
       const src = path.join(__dirname, '..', '..', '..', 'services', service, 'src');
@@ -150,8 +158,8 @@ describe('the grants against the code', () => {
         return [...text.matchAll(/import\s*\{([^}]*)\}\s*from '@primaries\/db'/g)].flatMap((m) => m[1]!.split(',').map((s) => s.replace(/^\s*type\s+/, '').trim()));
       }));
       const written = [...used].flatMap((fn) => [...(writes.get(fn) ?? [])]);
-      const granted: readonly string[] = [...ROLE_WRITES[service].insert, ...ROLE_WRITES[service].update];
-      expect({ service, ungranted: written.filter((table) => !granted.includes(table)) }).toEqual({ service, ungranted: [] });
+      const granted = Object.entries(ROLE_WRITES[service]).flatMap(([verb, tables]) => tables.map((table) => `${verb} ${table}`));
+      expect({ service, ungranted: written.filter((w) => !granted.includes(w)) }).toEqual({ service, ungranted: [] });
     }
   });
 
