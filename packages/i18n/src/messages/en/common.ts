@@ -1,0 +1,22 @@
+/** Words every site uses: the language switch, waiting room, connection trouble, downloads, formats. */
+export const common = {
+  'common.lang.label': 'Language',
+  'common.lang.kk': 'Қазақша',
+  'common.lang.ru': 'Русский',
+  'common.lang.en': 'English',
+  'common.skip': 'Skip to content',
+  'common.loading': 'Loading…',
+  'common.retryNow': 'Try now',
+  'common.waiting.title': 'We are busy',
+  'common.waiting.body': 'Many people are using the site right now. Nothing is lost: we try again by ourselves in {seconds, plural, one {# second} other {# seconds}}.',
+  'common.offline.title': 'No connection',
+  'common.offline.body': 'We cannot reach the server. Check your internet connection; we try again by ourselves.',
+  'common.error.title': 'Something went wrong',
+  'common.error.body': 'Please try again in a moment. If it keeps happening, call the hotline.',
+  'common.serverTime': 'Server time: {time}',
+  'common.download': 'Download',
+  'common.download.csv': 'CSV',
+  'common.download.json': 'JSON',
+  'common.seconds': '{seconds} s',
+  'common.percent': '{value, number, ::percent .0}',
+} as const;
