@@ -1,5 +1,6 @@
 import { IntlMessageFormat, type PrimitiveType } from 'intl-messageformat';
 import { CATALOGUES, type Catalogue, type MessageKey, isMessageKey } from './catalogues';
+import { NUMBER_LOCALES } from './format';
 import { LOCALES, type Lang } from './languages';
 
 export type MessageValues = Record<string, PrimitiveType>;
@@ -18,10 +19,16 @@ export interface Translator {
 export function createTranslator(lang: Lang, catalogue: Catalogue = CATALOGUES[lang]): Translator {
   const locale = LOCALES[lang];
   const parsed = new Map<string, IntlMessageFormat>();
+  // Digits in messages (`{n, number}`, plural `#`) as formatNumber writes them.
+  const formatters = {
+    getNumberFormat: (_locales: unknown, opts?: Intl.NumberFormatOptions) => new Intl.NumberFormat(NUMBER_LOCALES[lang], opts),
+    getDateTimeFormat: (locales: string | string[], opts?: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locales, opts),
+    getPluralRules: (locales: string | string[], opts?: Intl.PluralRulesOptions) => new Intl.PluralRules(locales, opts),
+  };
   const t = (key: MessageKey, values?: MessageValues): string => {
     let f = parsed.get(key);
     if (!f) {
-      f = new IntlMessageFormat(catalogue[key], locale);
+      f = new IntlMessageFormat(catalogue[key], locale, undefined, { formatters });
       parsed.set(key, f);
     }
     try {

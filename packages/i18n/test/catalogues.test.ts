@@ -1,5 +1,5 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import { CATALOGUES, LANGUAGES, LOCALES, createTranslator, errorMessage, pickLanguage } from '../src';
+import { CATALOGUES, LANGUAGES, LOCALES, createTranslator, errorMessage, formatDateTime, formatNumber, formatTime, pickLanguage } from '../src';
 
 type Ast = ReturnType<IntlMessageFormat['getAst']>;
 
@@ -71,5 +71,22 @@ describe('pickLanguage', () => {
     expect(pickLanguage(['EN_us'])).toBe('en');
     expect(pickLanguage(['fr'], 'ru')).toBe('ru');
     expect(pickLanguage([])).toBe('kk');
+  });
+});
+
+describe('formats', () => {
+  const at = new Date('2026-10-01T09:05:00Z'); // 14:05 in Kazakhstan
+  it('writes dates per language in the election time zone, Kazakh from the catalogue', () => {
+    expect(formatDateTime('kk', at)).toBe('2026 ж. 1 қазан, 14:05');
+    expect(formatDateTime('ru', at)).toMatch(/^1 октября 2026 г\.(,| в) 14:05$/);
+    expect(formatDateTime('en', at)).toMatch(/^1 October 2026(,| at) 14:05$/);
+    expect(formatDateTime('kk', at, { time: false })).toBe('2026 ж. 1 қазан');
+    expect(formatTime(at)).toBe('14:05');
+  });
+  it('writes numbers with Kazakhstan grouping in kk and ru', () => {
+    expect(formatNumber('kk', 662687)).toBe('662\u00a0687');
+    expect(formatNumber('ru', 1234.5)).toBe('1\u00a0234,5');
+    expect(formatNumber('en', 662687)).toBe('662,687');
+    expect(createTranslator('kk')('vote.ballot.left', { left: 1200 })).toBe('1\u00a0200 белгі қалды');
   });
 });
