@@ -29,8 +29,8 @@ import { sql } from 'kysely';
 import http from 'node:http';
 import { spawnBaseline } from '../../lib/spawn-baseline';
 import { createDb } from '@primaries/db';
-import { voteBacklogKey } from '@primaries/queue';
-import { issueToken } from '../../../services/vote/src/plugins/session';
+import { voteBacklogKey } from '@primaries/redis-protocols';
+import { issueToken } from '@primaries/redis-protocols';
 import { hashReceipt } from '../../../services/vote/src/voting/receipt';
 import { freePort, waitReady, stopChildren, trackChild, childrenExited } from '../../lib/processes';
 

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { appendOutbox } from '@primaries/redis-protocols';
 
 /**
  * The `sms` queue and the providers that deliver its messages. The vote service enqueues
@@ -28,16 +28,6 @@ export const SMS_BATCH_MAX = 100;
 export const smsBatchSchema = z.object({ messages: z.array(smsJobSchema).min(1).max(SMS_BATCH_MAX) });
 export type SmsBatch = z.infer<typeof smsBatchSchema>;
 
-/** The counter of messages waiting in the `sms` queue (producers add, the worker takes off). */
-export function smsQueuedKey(prefix: string): string {
-  return `${prefix}:sms:queued`;
-}
-
-/** The key of the fixed one-second window counting messages handed to the provider. */
-export function smsRateKey(prefix: string): string {
-  return `${prefix}:sms:rate`;
-}
-
 /** The one-time code message, in Russian and Kazakh. */
 export function smsCodeText(code: string): string {
   return `Праймериз: код ${code}. Никому его не сообщайте. / Праймериз коды: ${code}. Ешкімге айтпаңыз.`;
@@ -46,14 +36,6 @@ export function smsCodeText(code: string): string {
 /** Retries for a message the provider did not take (BullMQ attempts, exponential backoff). */
 export const SMS_JOB_ATTEMPTS = 5;
 export const SMS_JOB_BACKOFF_MS = 1000;
-
-/** A message as the outbox keeps it (and as GET /api/v1/dev/sms returns it). */
-export interface OutboxMessage {
-  to: string;
-  text: string;
-  /** ISO time the provider took the message. */
-  sentAt: string;
-}
 
 /** Delivers one message. Throws SmsRejectedError when retrying cannot help, any other error when it can. */
 export interface SmsProvider {
@@ -66,56 +48,16 @@ export class SmsRejectedError extends Error {
   override name = 'SmsRejectedError';
 }
 
-/** Entries kept in the outbox stream (approximate MAXLEN trim), and per phone in its index. */
-export const OUTBOX_MAXLEN = 10_000;
-const OUTBOX_PER_PHONE = 20;
-const OUTBOX_PER_PHONE_TTL_SECONDS = 3600;
-
-/** The outbox stream key: `<REDIS_PREFIX>:sms:outbox`. */
-export function outboxKey(prefix: string): string {
-  return `${prefix}:sms:outbox`;
-}
-
-// The per-phone index holds no phone number in its name.
-function outboxPhoneKey(prefix: string, phone: string): string {
-  return `${prefix}:sms:outbox:to:${createHash('sha256').update(phone).digest('hex').slice(0, 32)}`;
-}
-
 /**
- * The local provider for development, demos and load tests: appends to a capped Redis
- * stream (followed by `primaries sms tail`) and a short per-phone list (read by the dev
- * endpoint in O(1)). Refused in production by the config schemas.
+ * The local provider for development, demos and load tests: appends to the outbox
+ * (@primaries/redis-protocols' sms module), followed by `primaries sms tail` and read by the
+ * dev endpoint. Refused in production by the config schemas.
  */
 export function outboxProvider(redis: Redis, prefix: string): SmsProvider {
   return {
     name: 'outbox',
-    async send({ to, text }) {
-      const sentAt = new Date().toISOString();
-      const phoneKey = outboxPhoneKey(prefix, to);
-      const results = await redis
-        .multi()
-        .xadd(outboxKey(prefix), 'MAXLEN', '~', OUTBOX_MAXLEN, '*', 'to', to, 'text', text, 'sentAt', sentAt)
-        .lpush(phoneKey, JSON.stringify({ to, text, sentAt } satisfies OutboxMessage))
-        .ltrim(phoneKey, 0, OUTBOX_PER_PHONE - 1)
-        .expire(phoneKey, OUTBOX_PER_PHONE_TTL_SECONDS)
-        .exec();
-      const failed = results?.find(([err]) => err);
-      if (!results || failed) throw failed?.[0] ?? new Error('outbox write aborted');
-    },
+    send: ({ to, text }) => appendOutbox(redis, prefix, { to, text, sentAt: new Date().toISOString() }),
   };
-}
-
-/** The outbox messages sent to one number, newest first. */
-export async function readOutbox(redis: Redis, prefix: string, phone: string, limit = OUTBOX_PER_PHONE): Promise<OutboxMessage[]> {
-  const raw = await redis.lrange(outboxPhoneKey(prefix, phone), 0, limit - 1);
-  return raw.map((r) => JSON.parse(r) as OutboxMessage);
-}
-
-/** Turns a stream entry's flat field list into a message. */
-export function outboxEntry(fields: string[]): OutboxMessage {
-  const m: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) m[fields[i]!] = fields[i + 1]!;
-  return { to: m['to'] ?? '', text: m['text'] ?? '', sentAt: m['sentAt'] ?? '' };
 }
 
 export interface HttpProviderOptions {

@@ -38,19 +38,6 @@ export const VOTE_BATCH_JOB = 'vote-batch';
 /** Attempts for a batch before it is dead-lettered (exponential backoff from 500 ms: ~4 min in all). */
 export const VOTE_BATCH_ATTEMPTS = 10;
 
-/** Redis key of the running count of votes queued but not yet recorded (the backlog). */
-export function voteBacklogKey(redisPrefix: string): string {
-  return `${redisPrefix}:votes:backlog`;
-}
-
-/** Redis key marking a receipt as queued ('q') or rejected ('r'); absent once recorded. */
-export function receiptKey(redisPrefix: string, receiptHash: string): string {
-  return `${redisPrefix}:receipt:${receiptHash}`;
-}
-
-/** How long a receipt's queued marker lives: far longer than any backlog drains. */
-export const RECEIPT_MARKER_TTL_SECONDS = 7 * 86400;
-
 /**
  * Options of every vote batch job: retried with backoff; removed from Redis as soon as it
  * completes or finally fails, since a job holds member ids beside marks (the worker

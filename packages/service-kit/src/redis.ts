@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type RedisOptions } from 'ioredis';
+import { ensureScripts } from '@primaries/redis-protocols';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,4 +43,26 @@ export const redisPlugin = fp(
     });
   },
   { name: 'redis', dependencies: ['observability'] },
+);
+
+/**
+ * Loads every Lua script of @primaries/redis-protocols into Redis when the app starts
+ * (onReady, before it listens), and makes /ready answer 200 only once they are all there:
+ * its check loads what is missing, so after a Redis restart the scripts are back before the
+ * instance is ready again (and the helper's NOSCRIPT fallback covers requests in between).
+ */
+export const redisScriptsPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.readiness.set('redis-scripts', () => ensureScripts(app.redis));
+    app.addHook('onReady', async () => {
+      try {
+        // A fail-fast client refuses commands until connected: give it a moment at start.
+        if (app.redis.status !== 'ready') await Promise.race([once(app.redis, 'ready'), sleep(2000, undefined, { ref: false })]);
+        await ensureScripts(app.redis);
+      } catch (err) {
+        app.log.warn({ err: { message: (err as Error).message } }, 'redis scripts not loaded at start; /ready loads them once Redis answers');
+      }
+    });
+  },
+  { name: 'redis-scripts', dependencies: ['redis', 'observability'] },
 );

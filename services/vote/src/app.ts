@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { VoteConfig } from '@primaries/config';
 import type { Database } from '@primaries/db';
-import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin } from '@primaries/service-kit';
+import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisScriptsPlugin } from '@primaries/service-kit';
 import { staticSitePlugin } from '@primaries/static-site';
 import { sessionPlugin } from './plugins/session';
 import authRoutes from './routes/auth';
@@ -42,6 +42,7 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
   await app.register(observabilityPlugin, { service: 'vote' });
   await app.register(docsPlugin, { title: 'primaries vote site', description: 'Authorization and ballots (shared/API.md)' });
   await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX, ...(deps.redis ? { client: deps.redis } : {}) });
+  await app.register(redisScriptsPlugin);
   await app.register(dbPlugin, { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, service: 'vote', ...(deps.db ? { db: deps.db } : {}) });
   await app.register(sessionPlugin);
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { createSmallElection } from '@primaries/testing';
 import { ELECTION_CACHE_TTL_MS } from '../src/voting/election-cache';
-import { votedKey } from '../src/voting/pre-check';
+import { votedKey } from '@primaries/redis-protocols';
 import { type VotingHarness, tableCounts, votingHarness } from './voting-fixtures';
 
 let h: VotingHarness;
@@ -27,7 +27,7 @@ async function memberOf(electionId: number, regionId: number, districtId: number
     .values({ iin: String(300000000000 + k), phone: `+7705${String(k % 1e7).padStart(7, '0')}`, full_name: 'X', gender: 'M', birth_date: '1980-01-01', region_id: regionId, district_id: districtId, primary_org: 'o', admitted_at: '2025-01-01' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const { issueToken } = await import('../src/plugins/session');
+  const { issueToken } = await import('@primaries/redis-protocols');
   return (await issueToken(h.tr.redis, h.tr.prefix, { memberId: row.id, electionId, ip: '127.0.0.1' }, 600)).token;
 }
 

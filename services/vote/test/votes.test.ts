@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '@primaries/testing';
 import { VoteErrors } from '../src/errors';
-import { bullPrefix, voteBacklogKey } from '@primaries/queue';
-import { votedKey } from '../src/voting/pre-check';
+import { bullPrefix } from '@primaries/queue';
+import { voteBacklogKey, votedKey } from '@primaries/redis-protocols';
 import { type VotingHarness, tableCounts, votingHarness } from './voting-fixtures';
 
 let h: VotingHarness;

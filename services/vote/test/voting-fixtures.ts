@@ -14,7 +14,7 @@ import {
 } from '@primaries/testing';
 import { Queue } from 'bullmq';
 import { buildVoteApp } from '../src/app';
-import { issueToken } from '../src/plugins/session';
+import { issueToken } from '@primaries/redis-protocols';
 import type { Running, WorkerContext } from '../../worker/src/context';
 import { type RecordVotesOptions, startRecordVotes } from '../../worker/src/processors/record-votes';
 

@@ -4,7 +4,7 @@ import { loadConfig } from '@primaries/config';
 import { createDb } from '@primaries/db';
 import { createLogger, loggerOptions } from '@primaries/logger';
 import { bullPrefix, workerConnection } from '@primaries/queue';
-import { baseServerOptions, dbPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin } from '@primaries/service-kit';
+import { baseServerOptions, dbPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisScriptsPlugin } from '@primaries/service-kit';
 import type { Redis } from 'ioredis';
 import type { Running, WorkerContext } from './context';
 import { startProcessors } from './processors';
@@ -27,7 +27,10 @@ async function main() {
   await http.register(errorHandlerPlugin, { prefix: 'WORKER' });
   await http.register(observabilityPlugin, { service: 'worker' });
   await http.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX, client: redis });
+  await http.register(redisScriptsPlugin);
   await http.register(dbPlugin, { url: config.DATABASE_URL, service: 'worker', db });
+  // Scripts loaded before any processor runs.
+  await http.ready();
 
   const ctx: WorkerContext = { config, db, log, metrics: http.metrics, bullPrefix: bullPrefix(config.REDIS_PREFIX), connection, redis };
   const running: Running[] = await startProcessors(ctx);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@primaries/config';
-import { outboxEntry, outboxKey } from '@primaries/queue';
+import { outboxEntry, outboxKey } from '@primaries/redis-protocols';
 
 /**
  * `primaries sms tail`: follows the local SMS outbox (SMS_PROVIDER=outbox) the way

@@ -1,22 +1,17 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { AuthScripts } from './scripts';
+import { type IssueLimits, consumeChallenge, countAttempt, hitAddress, issueChallenge, withdrawChallenge } from '@primaries/redis-protocols';
 
 /**
- * One-time code challenges in Redis. A challenge is a hash under
- * `<prefix>:auth:ch:<challengeId>` holding the member id, the election id, the attempt
- * count and the SHA-256 of challengeId:code — never the code itself — and it expires with
- * the code (AUTH_CODE_TTL_SECONDS). Counters and cooldowns are keyed by member id or
- * address, so no IIN or phone number appears in Redis key names.
+ * One-time code challenges. Their Redis state (keys, scripts, transitions) lives in
+ * @primaries/redis-protocols' auth module; this store adds the codes themselves: drawn from
+ * the CSPRNG, kept in Redis only as the SHA-256 of challengeId:code, compared in constant
+ * time. A challenge expires with its code (AUTH_CODE_TTL_SECONDS).
  */
 
 export const CHALLENGE_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
-export interface ChallengeLimits {
-  ttlSeconds: number;
-  resendSeconds: number;
-  codesPerMemberPerHour: number;
-  maxMembersPerIp: number;
+export interface ChallengeLimits extends IssueLimits {
   maxAttempts: number;
 }
 
@@ -32,15 +27,13 @@ export type AttemptResult =
   | { kind: 'locked' }
   | { kind: 'expired' };
 
-const HOUR = 3600;
-
 /** A fresh 6-digit code from the CSPRNG. */
-export function newCode(): string {
+function newCode(): string {
   return String(randomInt(0, 1_000_000)).padStart(6, '0');
 }
 
 /** A 128-bit random challenge id (22 base64url characters). */
-export function newChallengeId(): string {
+function newChallengeId(): string {
   return randomBytes(16).toString('base64url');
 }
 
@@ -48,25 +41,16 @@ function codeHash(challengeId: string, code: string): Buffer {
   return createHash('sha256').update(`${challengeId}:${code}`).digest();
 }
 
-export function ipSetKey(prefix: string, electionId: number, ip: string): string {
-  return `${prefix}:auth:ip:${electionId}:${ip}`;
-}
-
 export class ChallengeStore {
   constructor(
     private readonly redis: Redis,
-    private readonly scripts: AuthScripts,
     private readonly prefix: string,
     private readonly limits: ChallengeLimits,
   ) {}
 
-  private key(kind: string, id: string): string {
-    return `${this.prefix}:auth:${kind}:${id}`;
-  }
-
   /** Counts a code request from an address; returns ms to wait when over the hourly limit, else 0. */
-  async hitAddress(ip: string, perHour: number): Promise<number> {
-    return Number(await this.scripts.hit(this.key('rl-ip', ip), HOUR, perHour));
+  hitAddress(ip: string, perHour: number): Promise<number> {
+    return hitAddress(this.redis, this.prefix, ip, perHour);
   }
 
   /**
@@ -77,29 +61,14 @@ export class ChallengeStore {
   async issue(memberId: string, electionId: number, ip: string, allowlisted: boolean): Promise<IssueResult> {
     const challengeId = newChallengeId();
     const code = newCode();
-    const [kind, ms] = (await this.scripts.issue(
-      ipSetKey(this.prefix, electionId, ip),
-      this.key('cool', memberId),
-      this.key('rl-m', memberId),
-      this.key('ch', challengeId),
-      memberId,
-      this.limits.maxMembersPerIp,
-      allowlisted ? 1 : 0,
-      this.limits.resendSeconds * 1000,
-      this.limits.codesPerMemberPerHour,
-      HOUR,
-      this.limits.ttlSeconds,
-      electionId,
-      codeHash(challengeId, code).toString('hex'),
-    )) as [string, number];
-    if (kind === 'ok') return { kind, challengeId, code };
-    if (kind === 'ip') return { kind };
-    return { kind: kind === 'cool' ? 'cool' : 'limit', retryAfterMs: Number(ms) };
+    const hash = codeHash(challengeId, code).toString('hex');
+    const out = await issueChallenge(this.redis, this.prefix, { challengeId, memberId, electionId, ip, allowlisted, codeHash: hash }, this.limits);
+    return out.kind === 'ok' ? { kind: 'ok', challengeId, code } : out;
   }
 
   /** Undoes an issue whose SMS could not be queued: the member may ask again at once. */
-  async withdraw(challengeId: string, memberId: string): Promise<void> {
-    await this.redis.multi().del(this.key('ch', challengeId)).del(this.key('cool', memberId)).decr(this.key('rl-m', memberId)).exec();
+  withdraw(challengeId: string, memberId: string): Promise<void> {
+    return withdrawChallenge(this.redis, this.prefix, challengeId, memberId);
   }
 
   /**
@@ -108,21 +77,16 @@ export class ChallengeStore {
    * concurrent correct answers wins.
    */
   async attempt(challengeId: string, code: string): Promise<AttemptResult> {
-    const key = this.key('ch', challengeId);
-    const row = (await this.scripts.attempt(key)) as [number, string | null, string | null, string | null] | null;
-    if (!row || !row[1] || !row[2] || !row[3]) return { kind: 'expired' };
-    const [attempts, storedHex, memberId, electionId] = row;
-    if (attempts > this.limits.maxAttempts) return { kind: 'locked' };
-    const stored = Buffer.from(storedHex!, 'hex');
+    const row = await countAttempt(this.redis, this.prefix, challengeId);
+    if (!row) return { kind: 'expired' };
+    if (row.attempts > this.limits.maxAttempts) return { kind: 'locked' };
+    const stored = Buffer.from(row.codeHash, 'hex');
     const given = codeHash(challengeId, code);
     if (stored.length !== given.length || !timingSafeEqual(stored, given)) {
-      const remaining = this.limits.maxAttempts - attempts;
+      const remaining = this.limits.maxAttempts - row.attempts;
       return remaining > 0 ? { kind: 'invalid', remaining } : { kind: 'locked' };
     }
-    // DEL returns 1 for exactly one caller: a used code can never be used again.
-    const deleted = await this.redis.del(key);
-    if (deleted !== 1) return { kind: 'expired' };
-    return { kind: 'ok', memberId: memberId!, electionId: Number(electionId) };
+    if (!(await consumeChallenge(this.redis, this.prefix, challengeId))) return { kind: 'expired' };
+    return { kind: 'ok', memberId: row.memberId, electionId: row.electionId };
   }
 }
-

@@ -2,8 +2,7 @@ import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { type Database, membersAuthorizedFromIp } from '@primaries/db';
-import type { AuthScripts } from './scripts';
-import { ipSetKey } from './challenges';
+import { bindAddress } from '@primaries/redis-protocols';
 
 /**
  * "One vote = one IIN, one mobile number, one IP address" (DOMAIN.md). An address that
@@ -17,7 +16,6 @@ export class IpRule {
 
   constructor(
     private readonly redis: Redis,
-    private readonly scripts: AuthScripts,
     private readonly prefix: string,
     private readonly maxMembers: number,
     allowlist: readonly string[],
@@ -34,13 +32,11 @@ export class IpRule {
   /** Binds the member to the address for this election; false when another member holds it. */
   async bind(db: Kysely<Database>, electionId: number, memberId: string, ip: string, ttlSeconds: number): Promise<boolean> {
     if (this.isAllowlisted(ip)) return true;
-    const key = ipSetKey(this.prefix, electionId, ip);
-    let r = Number(await this.scripts.bind(key, memberId, this.maxMembers, ttlSeconds, 0));
-    if (r === -1) {
-      const known = await membersAuthorizedFromIp(db, electionId, ip);
-      r = Number(await this.scripts.bind(key, memberId, this.maxMembers, ttlSeconds, 1, ...known));
-    }
-    return r === 1;
+    const binding = { electionId, memberId, ip, maxMembers: this.maxMembers, ttlSeconds };
+    let r = await bindAddress(this.redis, this.prefix, binding);
+    // Redis lost the address's set (or never had it): seed it from the record.
+    if (r === 'unknown') r = await bindAddress(this.redis, this.prefix, binding, await membersAuthorizedFromIp(db, electionId, ip));
+    return r === 'bound';
   }
 }
 

@@ -1,17 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
+import { type Session, readToken } from '@primaries/redis-protocols';
 import { VoteErrors } from '../errors';
-
-/** What a bearer token stands for. No IIN or phone: the member id is enough. */
-export interface Session {
-  memberId: string;
-  electionId: number;
-  /** The client address the token was issued to. */
-  ip: string;
-  issuedAt: number;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,28 +13,7 @@ declare module 'fastify' {
   }
 }
 
-function tokenKey(prefix: string, token: string): string {
-  return `${prefix}:token:${createHash('sha256').update(token).digest('hex')}`;
-}
-
-/** Issues a 256-bit random bearer token, stored only as its SHA-256 with a TTL. */
-export async function issueToken(redis: Redis, prefix: string, session: Omit<Session, 'issuedAt'>, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
-  const token = randomBytes(32).toString('base64url');
-  await redis.set(tokenKey(prefix, token), JSON.stringify({ ...session, issuedAt: Date.now() }), 'EX', ttlSeconds);
-  return { token, expiresAt: new Date(Date.now() + ttlSeconds * 1000) };
-}
-
-/** The session behind a token, or null when unknown or expired. */
-export async function readToken(redis: Redis, prefix: string, token: string): Promise<Session | null> {
-  const raw = await redis.get(tokenKey(prefix, token));
-  return raw ? (JSON.parse(raw) as Session) : null;
-}
-
-/** Ends a session (logout). */
-export async function revokeToken(redis: Redis, prefix: string, token: string): Promise<void> {
-  await redis.del(tokenKey(prefix, token));
-}
-
+/** Bearer tokens (stored by @primaries/redis-protocols' tokens module) as `app.authenticate`. */
 export const sessionPlugin = fp(
   async (app: FastifyInstance) => {
     app.decorateRequest('session', undefined);

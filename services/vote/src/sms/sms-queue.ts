@@ -4,7 +4,8 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
-import { QUEUES, SMS_BATCH_MAX, SMS_JOB_ATTEMPTS, SMS_JOB_BACKOFF_MS, type SmsJob, bullPrefix, jobId, producerConnection, smsQueuedKey } from '@primaries/queue';
+import { QUEUES, SMS_BATCH_MAX, SMS_JOB_ATTEMPTS, SMS_JOB_BACKOFF_MS, type SmsJob, bullPrefix, jobId, producerConnection } from '@primaries/queue';
+import { countQueuedSms, readQueuedSms, resetQueuedSms } from '@primaries/redis-protocols';
 
 /**
  * The producer side of the `sms` queue (the worker's send-sms processor delivers). It
@@ -82,16 +83,15 @@ export const smsQueuePlugin = fp(
     // (each job holds 1..SMS_BATCH_MAX) and reset when the queue is empty, so a lost update
     // cannot drift for long. Active jobs count in full: a worker holds up to 100 of them,
     // waiting for their turn at the rate.
-    const queuedKey = smsQueuedKey(config.REDIS_PREFIX);
     const refresh = async () => {
       const before = queuedSince;
       const [counts, counted] = await Promise.all([
         (await getQueue()).getJobCounts('wait', 'prioritized', 'delayed', 'active'),
-        connection.get(queuedKey),
+        readQueuedSms(connection, config.REDIS_PREFIX),
       ]);
       const jobs = Object.values(counts).reduce((a, b) => a + b, 0);
-      if (jobs === 0 && Number(counted) !== 0) await connection.set(queuedKey, 0);
-      seen = Math.min(jobs * SMS_BATCH_MAX, Math.max(jobs, Number(counted) || 0));
+      if (jobs === 0 && counted !== 0) await resetQueuedSms(connection, config.REDIS_PREFIX);
+      seen = Math.min(jobs * SMS_BATCH_MAX, Math.max(jobs, counted));
       queuedSince -= before;
       gauge.set(seen);
     };
@@ -138,7 +138,7 @@ export const smsQueuePlugin = fp(
             () => {
               queuedSince += batch.length;
               for (const p of batch) p.resolve();
-              connection.incrby(queuedKey, batch.length).catch(() => undefined);
+              countQueuedSms(connection, config.REDIS_PREFIX, batch.length).catch(() => undefined);
             },
             (err: unknown) => {
               for (const p of batch) p.reject(err);

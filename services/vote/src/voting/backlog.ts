@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
-import { voteBacklogKey } from '@primaries/queue';
+import { readVoteBacklog } from '@primaries/redis-protocols';
 
 /** How often each vote instance reads the shared backlog counter. */
 export const BACKLOG_REFRESH_MS = 250;
 
 /**
  * The number of votes queued but not yet recorded, as this instance knows it: the shared
- * Redis counter (INCRBY on enqueue, DECRBY when the worker records a batch) read every
- * BACKLOG_REFRESH_MS, plus what this instance queued since. No Redis call per request.
+ * Redis counter (@primaries/redis-protocols' backlog module) read every BACKLOG_REFRESH_MS,
+ * plus what this instance queued since. No Redis call per request.
  */
 export class BacklogMonitor {
   private shared = 0;
@@ -23,8 +23,7 @@ export class BacklogMonitor {
   start(): void {
     const tick = async () => {
       try {
-        const v = await this.redis.get(voteBacklogKey(this.redisPrefix));
-        this.shared = Math.max(0, Number(v ?? 0));
+        this.shared = await readVoteBacklog(this.redis, this.redisPrefix);
         this.localSinceRead = 0;
       } catch {
         // Keep the last value; the add path reports Redis trouble itself.

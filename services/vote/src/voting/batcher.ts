@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type QueuedVote, VOTE_BATCH_JOB, jobId, voteBacklogKey, voteBatchJobOptions } from '@primaries/queue';
+import { type QueuedVote, VOTE_BATCH_JOB, jobId, voteBatchJobOptions } from '@primaries/queue';
+import { countQueuedVotes, uncountQueuedVotes } from '@primaries/redis-protocols';
 
 interface Pending {
   votes: QueuedVote[];
@@ -57,15 +58,14 @@ export class VoteBatcher {
 
   private async add(batch: Pending[], count: number): Promise<void> {
     const batchId = randomUUID();
-    const backlogKey = voteBacklogKey(this.redisPrefix);
     let counted = false;
     try {
       // Counted before the add, so the worker's decrement can never come first.
-      await this.redis.incrby(backlogKey, count);
+      await countQueuedVotes(this.redis, this.redisPrefix, count);
       counted = true;
       await this.queue.add(VOTE_BATCH_JOB, { batchId, votes: batch.flatMap((p) => p.votes) }, { jobId: jobId('votes', batchId), ...voteBatchJobOptions() });
     } catch (err) {
-      if (counted) this.redis.decrby(backlogKey, count).catch(() => {});
+      if (counted) uncountQueuedVotes(this.redis, this.redisPrefix, count).catch(() => {});
       for (const p of batch) p.reject(err);
       return;
     }

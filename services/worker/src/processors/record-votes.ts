@@ -12,17 +12,8 @@ import {
   insertOnlineParticipation,
   recordedReceiptHashes,
 } from '@primaries/db';
-import {
-  type DeadVotes,
-  QUEUES,
-  type QueuedVote,
-  RECEIPT_MARKER_TTL_SECONDS,
-  jobId,
-  queuedVoteSchema,
-  receiptKey,
-  voteBacklogKey,
-  voteBatchSchema,
-} from '@primaries/queue';
+import { type DeadVotes, QUEUES, type QueuedVote, jobId, queuedVoteSchema, voteBatchSchema } from '@primaries/queue';
+import { settleReceipts, settleVoteBatch } from '@primaries/redis-protocols';
 import type { Running, WorkerContext } from '../context';
 
 /**
@@ -87,15 +78,9 @@ export function shuffle<T>(items: T[]): T[] {
   return items;
 }
 
-// Decrements the backlog counter once per batch, however often the batch is retried.
-const DECREMENT_ONCE = `
-if redis.call('SET', KEYS[2], '1', 'NX', 'EX', 86400) then
-  redis.call('DECRBY', KEYS[1], ARGV[1])
-end
-return 1`;
-
+// Takes the batch off the backlog counter once, however often the batch is retried.
 async function settleBacklog(deps: RecordVotesDeps, batchId: string, count: number): Promise<void> {
-  await deps.redis.eval(DECREMENT_ONCE, 2, voteBacklogKey(deps.redisPrefix), `${deps.redisPrefix}:votes:settled:${batchId}`, count);
+  await settleVoteBatch(deps.redis, deps.redisPrefix, batchId, count);
 }
 
 async function deadLetter(deps: RecordVotesDeps, batchId: string, part: string, reason: string, votes: unknown[]): Promise<void> {
@@ -182,12 +167,8 @@ export async function recordVoteBatch(deps: RecordVotesDeps, batchId: string, ra
   const receipts = [...new Set(raw.map((v) => (v as { receiptHash?: unknown })?.receiptHash).filter((h): h is string => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)))];
   const unsure = receipts.filter((h) => !withBallots.has(h));
   const alsoRecorded = await recordedReceiptHashes(deps.db, unsure);
-  const multi = deps.redis.multi();
-  for (const h of receipts) {
-    if (withBallots.has(h) || alsoRecorded.has(h)) multi.del(receiptKey(deps.redisPrefix, h));
-    else multi.set(receiptKey(deps.redisPrefix, h), 'r', 'EX', RECEIPT_MARKER_TTL_SECONDS);
-  }
-  await multi.exec();
+  const isRecorded = (h: string) => withBallots.has(h) || alsoRecorded.has(h);
+  await settleReceipts(deps.redis, deps.redisPrefix, receipts.filter(isRecorded), receipts.filter((h) => !isRecorded(h)));
   await settleBacklog(deps, batchId, raw.length);
 
   deps.metrics.recorded.inc(recorded.length);

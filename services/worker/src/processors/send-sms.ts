@@ -1,24 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Counter } from 'prom-client';
-import { QUEUES, type SmsJob, SmsRejectedError, createSmsProvider, smsBatchSchema, smsJobSchema, smsQueuedKey, smsRateKey } from '@primaries/queue';
+import { QUEUES, type SmsJob, SmsRejectedError, createSmsProvider, smsBatchSchema, smsJobSchema } from '@primaries/queue';
+import { takeSmsBudget, uncountQueuedSms } from '@primaries/redis-protocols';
 import type { Running, WorkerContext } from '../context';
-
-/**
- * Takes up to ARGV[1] sends from this second's budget of ARGV[2] (KEYS[1]: the window
- * counter, ARGV[3]: window ms). → {taken, 0} or {0, ms until the window ends}.
- */
-const TAKE_LUA = `
-local used = tonumber(redis.call('get', KEYS[1]) or '0')
-local room = tonumber(ARGV[2]) - used
-if room <= 0 then
-  local t = redis.call('pttl', KEYS[1])
-  if t < 1 then t = 1 end
-  return {0, t}
-end
-local take = math.min(room, tonumber(ARGV[1]))
-if redis.call('incrby', KEYS[1], take) == take then redis.call('pexpire', KEYS[1], ARGV[3]) end
-return {take, 0}`;
 
 /**
  * Delivers one-time codes from the `sms` queue through the configured provider, at most
@@ -34,7 +19,7 @@ return {take, 0}`;
 export async function startSendSms(ctx: WorkerContext): Promise<Running | null> {
   const provider = createSmsProvider(ctx.config, ctx.redis, ctx.config.REDIS_PREFIX);
   const rate = ctx.config.SMS_RATE_PER_SECOND;
-  const rateKey = smsRateKey(ctx.config.REDIS_PREFIX);
+  const prefix = ctx.config.REDIS_PREFIX;
   const sent = new Counter({
     name: 'sms_messages_total',
     help: 'One-time code messages by outcome (sent, expired, retry, rejected)',
@@ -42,16 +27,15 @@ export async function startSendSms(ctx: WorkerContext): Promise<Running | null> 
     registers: [ctx.metrics],
   });
   // The backlog the vote service sheds load by: messages that left the queue come off.
-  const queuedKey = smsQueuedKey(ctx.config.REDIS_PREFIX);
-  const left = (n: number) => n > 0 && ctx.redis.decrby(queuedKey, n).catch(() => undefined);
+  const left = (n: number) => n > 0 && uncountQueuedSms(ctx.redis, prefix, n).catch(() => undefined);
   const count = (outcome: 'sent' | 'expired' | 'retry' | 'rejected', n = 1) => n > 0 && sent.inc({ provider: provider.name, outcome }, n);
 
   let closing = false;
   /** Waits for up to `want` sends of the per-second budget; returns how many it got (0 once closing). */
   const take = async (want: number): Promise<number> => {
     while (!closing) {
-      const [got, waitMs] = (await ctx.redis.eval(TAKE_LUA, 1, rateKey, want, rate, 1000)) as [number, number];
-      if (got > 0) return got;
+      const { taken, waitMs } = await takeSmsBudget(ctx.redis, prefix, want, rate);
+      if (taken > 0) return taken;
       await sleep(Math.min(waitMs, 250));
     }
     return 0;

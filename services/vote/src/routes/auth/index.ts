@@ -9,10 +9,9 @@ import { ChallengeStore, CHALLENGE_ID_PATTERN } from '../../auth/challenges';
 import { ElectionCache } from '../../auth/election-cache';
 import { IpRule, unmapIpv4 } from '../../auth/ip-rule';
 import { MemberLookup } from '../../auth/member-lookup';
-import { authScripts } from '../../auth/scripts';
 import { TimingFloor } from '../../auth/timing';
 import { VoteErrors } from '../../errors';
-import { issueToken, revokeToken } from '../../plugins/session';
+import { issueToken, revokeToken } from '@primaries/redis-protocols';
 import { smsQueuePlugin } from '../../sms/sms-queue';
 
 // A malformed IIN (bad checksum) or a number that is no Kazakh mobile is refused with
@@ -66,15 +65,14 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
   await parent.register(smsQueuePlugin);
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const config = app.config;
-  const scripts = authScripts(app.redis);
-  const store = new ChallengeStore(app.redis, scripts, app.redisPrefix, {
+  const store = new ChallengeStore(app.redis, app.redisPrefix, {
     ttlSeconds: config.AUTH_CODE_TTL_SECONDS,
     resendSeconds: config.AUTH_RESEND_SECONDS,
     codesPerMemberPerHour: config.AUTH_CODES_PER_IIN_PER_HOUR,
     maxMembersPerIp: config.AUTH_MAX_MEMBERS_PER_IP,
     maxAttempts: config.AUTH_CODE_MAX_ATTEMPTS,
   });
-  const ipRule = new IpRule(app.redis, scripts, app.redisPrefix, config.AUTH_MAX_MEMBERS_PER_IP, config.AUTH_IP_ALLOWLIST);
+  const ipRule = new IpRule(app.redis, app.redisPrefix, config.AUTH_MAX_MEMBERS_PER_IP, config.AUTH_IP_ALLOWLIST);
   const elections = new ElectionCache(app.db);
   const members = new MemberLookup(app.db);
   const timing = new TimingFloor();

@@ -4,7 +4,7 @@ import { participatedContestIds } from '@primaries/db';
 import { windowState } from '@primaries/domain';
 import { VoteErrors } from '../../errors';
 import { electionCacheFor, voterContests } from '../../voting/election-cache';
-import { claimedContests, rememberVoted } from '../../voting/pre-check';
+import { claimedContests, rememberVoted } from '@primaries/redis-protocols';
 
 const ballotResponse = z.object({
   election: z.object({

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { normalizePhone } from '@primaries/domain';
-import { readOutbox } from '@primaries/queue';
+import { readOutbox } from '@primaries/redis-protocols';
 
 const messages = z.object({
   messages: z.array(z.object({ to: z.string(), text: z.string(), sentAt: z.string() })),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { countBallotsByReceipt } from '@primaries/db';
-import { receiptKey } from '@primaries/queue';
+import { readReceiptMarker } from '@primaries/redis-protocols';
 import { VoteErrors } from '../../errors';
 import { RECEIPT_PATTERN, hashReceipt } from '../../voting/receipt';
 
@@ -20,9 +20,8 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       const { receipt } = request.params as z.infer<typeof params>;
       const hash = hashReceipt(receipt);
       reply.header('cache-control', 'no-store');
-      const marker = await app.redis.get(receiptKey(app.redisPrefix, hash));
-      if (marker === 'q') return { status: 'queued' as const };
-      if (marker === 'r') return { status: 'rejected' as const };
+      const marker = await readReceiptMarker(app.redis, app.redisPrefix, hash);
+      if (marker) return { status: marker };
       if ((await countBallotsByReceipt(app.db, hash)) > 0) return { status: 'recorded' as const };
       throw new VoteErrors.RECEIPT_UNKNOWN();
     },

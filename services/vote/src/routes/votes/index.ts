@@ -4,11 +4,11 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { z } from 'zod';
 import { type BallotContest, type BallotProblem, type VoteBody, checkSelections, voteBodySchema, windowState } from '@primaries/domain';
 import { QUEUES, bullPrefix } from '@primaries/queue';
+import { claimContests, releaseContests } from '@primaries/redis-protocols';
 import { VoteErrors } from '../../errors';
 import { BacklogMonitor } from '../../voting/backlog';
 import { VoteBatcher } from '../../voting/batcher';
 import { electionCacheFor, voterContests } from '../../voting/election-cache';
-import { claimContests, releaseContests } from '../../voting/pre-check';
 import { newReceipt } from '../../voting/receipt';
 
 /** Seconds a client should wait after a 503 (backlog over the limit, or Redis away). */
@@ -112,10 +112,10 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       if (backlog.value >= config.VOTE_BACKLOG_LIMIT) throw refuse(unavailable(RETRY_AFTER_BACKLOG_SECONDS));
 
       const { receipt, hash } = newReceipt();
-      const contestIds = checked.map((c) => c.contestId);
+      const claim = { electionId: session.electionId, memberId, contestIds: checked.map((c) => c.contestId), receiptHash: hash };
       let conflict: number | null;
       try {
-        conflict = await claimContests(app.redis, prefix, session.electionId, memberId, contestIds, hash);
+        conflict = await claimContests(app.redis, prefix, claim);
       } catch (err) {
         request.log.warn({ err: { message: (err as Error).message } }, 'pre-check failed');
         throw refuse(unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS));
@@ -127,7 +127,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       } catch (err) {
         // Not queued: undo the claim so the voter can try again.
         request.log.warn({ err: { message: (err as Error).message } }, 'vote batch not queued');
-        await releaseContests(app.redis, prefix, session.electionId, memberId, contestIds, hash).catch((e: Error) =>
+        await releaseContests(app.redis, prefix, claim).catch((e: Error) =>
           request.log.error({ err: { message: e.message } }, 'pre-check not released'),
         );
         throw refuse(unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS));
