@@ -12,3 +12,5 @@ export * from './repositories/authorizations.repository';
 export * from './repositories/contests.repository';
 export * from './repositories/participation.repository';
 export * from './repositories/ballots.repository';
+export * from './repositories/receipts.repository';
+export * from './repositories/vote-batches.repository';
