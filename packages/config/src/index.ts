@@ -127,6 +127,10 @@ export const voteSchema = z
     /** Votes waiting in the queue above which the vote site answers 503 + Retry-After. */
     VOTE_BACKLOG_LIMIT: z.coerce.number().int().min(1).default(200_000),
     VOTE_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+    /** The party hotline: on the voter site and in the sign-in SMS ("if this wasn't you, call …"). */
+    HOTLINE_PHONE: z.string().trim().min(3).max(32).regex(/^[+\d][\d\s()-]*$/, 'a phone number').default('+7 700 000 00 00'),
+    /** Where the results portal is, for the voter site's links. */
+    RESULTS_URL: z.string().url().default('http://localhost:8080/'),
   })
   .transform(withTrustedProxies)
   .superRefine((c, ctx) => {

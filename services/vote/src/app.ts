@@ -4,12 +4,14 @@ import type { Redis } from 'ioredis';
 import type { VoteConfig } from '@primaries/config';
 import type { Database } from '@primaries/db';
 import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisScriptsPlugin } from '@primaries/service-kit';
+import { staticSitePlugin } from '@primaries/static-site';
 import { sessionPlugin } from './plugins/session';
 import authRoutes from './routes/auth';
 import devRoutes from './routes/dev';
 import ballotRoutes from './routes/ballot';
 import voteRoutes from './routes/votes';
 import receiptRoutes from './routes/receipts';
+import { voterSite } from './site';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,5 +53,6 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
   await app.register(ballotRoutes, { prefix: '/api/v1/ballot' });
   await app.register(voteRoutes, { prefix: '/api/v1/votes' });
   await app.register(receiptRoutes, { prefix: '/api/v1/receipts' });
+  await app.register(staticSitePlugin, { site: voterSite, data: { hotline: config.HOTLINE_PHONE, resultsUrl: config.RESULTS_URL } });
   return app;
 }
