@@ -37,10 +37,14 @@ export async function lockContestForRelease(trx: Transaction<Database>, contestI
   return rows[0]?.n ?? 0;
 }
 
-/** Within a release transaction: deletes `n` sealed ballots of the contest and returns them. */
+/**
+ * Within a release transaction, after lockContestForRelease: deletes `n` sealed ballots of
+ * the contest and returns them. (No FOR UPDATE: the advisory lock keeps other releases of
+ * the contest out, and the worker's role has no UPDATE on the table.)
+ */
 export async function takeSealedBallots(trx: Transaction<Database>, contestId: number, n: number): Promise<SealedBallot[]> {
   const { rows } = await sql<{ key_id: string; sealed: Buffer }>`
-    delete from sealed_ballots where id in (select id from sealed_ballots where contest_id = ${contestId} limit ${n} for update)
+    delete from sealed_ballots where id in (select id from sealed_ballots where contest_id = ${contestId} limit ${n})
     returning key_id, sealed`.execute(trx);
   return rows.map((r) => ({ contestId, keyId: r.key_id, sealed: r.sealed }));
 }
