@@ -19,7 +19,7 @@ import type { Running, WorkerContext } from '../../worker/src/context';
 import { type RecordVotesOptions, startRecordVotes } from '../../worker/src/processors/record-votes';
 import { Releaser } from '../../worker/src/release/releaser';
 import { rebuildResults } from '../../worker/src/tally/rebuild';
-import { BallotSealer } from '@primaries/sealing';
+import { BallotSealer, type Sealer } from '@primaries/sealing';
 
 /** Shared set-up for the voting tests: own database, own Redis prefix/queues, the real vote app. */
 export interface VotingHarness {
@@ -46,13 +46,34 @@ export interface VotingHarness {
 
 let memberSeq = 0;
 
-export async function votingHarness(label: string, env: Record<string, string> = {}, electionOpts: Parameters<typeof createSmallElection>[1] = {}): Promise<VotingHarness> {
+/** What the linkage suite varies (docs/secrecy.md): its own Redis, a stand-in sealer, the log level, the app before it is ready. */
+export interface HarnessOptions {
+  /** A Redis of the test's own (e.g. with AOF on) instead of a prefix on the shared one. */
+  redis?: TestRedis;
+  /** Seal and open with this instead of BALLOT_KEYS (vote app, worker and release). */
+  sealer?: Sealer;
+  logLevel?: string;
+  /** pino options without the redaction of personal data (a deliberately careless configuration). */
+  unredactedLogs?: boolean;
+  /** Called with the app before `ready()`: hooks a configuration adds. */
+  configure?: (app: Awaited<ReturnType<typeof buildVoteApp>>) => void;
+}
+
+export async function votingHarness(
+  label: string,
+  env: Record<string, string> = {},
+  electionOpts: Parameters<typeof createSmallElection>[1] = {},
+  options: HarnessOptions = {},
+): Promise<VotingHarness> {
   const tdb = await createTestDatabase(label);
-  const tr = await createTestRedis(label);
+  const tr = options.redis ?? (await createTestRedis(label));
   const el = await createSmallElection(tdb.db, electionOpts);
-  const config = loadConfig('vote', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: 'info', ...env });
+  const level = options.logLevel ?? 'info';
+  const config = loadConfig('vote', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: level, ...env });
   const { lines: logLines, stream } = captureLines();
-  const app = await buildVoteApp(config, { db: tdb.db, redis: tr.redis }, { logger: { ...loggerOptions('vote', 'info'), stream } });
+  const logger = options.unredactedLogs ? { level, stream } : { ...loggerOptions('vote', level), stream };
+  const app = await buildVoteApp(config, { db: tdb.db, redis: tr.redis, ...(options.sealer ? { sealer: options.sealer } : {}) }, { logger });
+  options.configure?.(app);
   await app.ready();
   const queues: Queue[] = [];
   const workers: Array<Running & { connections: Redis[] }> = [];
@@ -97,7 +118,7 @@ export async function votingHarness(label: string, env: Record<string, string> =
     },
     async rebuild(wenv = {}) {
       const c = h.workerConfig(wenv);
-      const releaser = new Releaser({ db: tdb.db, sealer: new BallotSealer(c.BALLOT_KEYS), min: c.BALLOT_RELEASE_MIN, log: app.log as unknown as Logger });
+      const releaser = new Releaser({ db: tdb.db, sealer: options.sealer ?? new BallotSealer(c.BALLOT_KEYS), min: c.BALLOT_RELEASE_MIN, log: app.log as unknown as Logger });
       return (await rebuildResults(tdb.db, tr.redis, tr.prefix, { releaser })).snapshot;
     },
     async startWorker(opts = {}, wenv = {}) {
@@ -111,7 +132,7 @@ export async function votingHarness(label: string, env: Record<string, string> =
       };
       const log = app.log.child({ service: 'worker' }) as unknown as Logger;
       const ctx: WorkerContext = { config: wconfig, db: tdb.db, log, metrics: new Registry(), bullPrefix: bullPrefix(tr.prefix), connection, redis: tr.redis };
-      const running = await startRecordVotes(ctx, opts);
+      const running = await startRecordVotes(ctx, { ...(options.sealer ? { sealer: options.sealer } : {}), ...opts });
       if (!running) throw new Error('record-votes did not start');
       const w = {
         ...running,
