@@ -207,9 +207,11 @@ export const workerSchema = z.object({
   BALLOT_KEYS: ballotKeys.optional(),
   /** K: sealed ballots of a contest are released into `ballots` in shuffled groups of at least K. */
   BALLOT_RELEASE_MIN: z.coerce.number().int().min(1).default(100),
+  /** Sealed ballots per contest kept back while voting goes on (default K), so that the last group at the close has K too. */
+  BALLOT_RELEASE_RESERVE: z.coerce.number().int().min(0).optional(),
   /** Dead-lettered vote batches are purged after this long. */
   DEAD_LETTER_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 86400),
-}).transform(withBallotKeys).superRefine((c, ctx) => {
+}).transform(withBallotKeys).transform((c) => ({ ...c, BALLOT_RELEASE_RESERVE: c.BALLOT_RELEASE_RESERVE ?? c.BALLOT_RELEASE_MIN })).superRefine((c, ctx) => {
   requireBallotKeysInProduction(c, ctx);
   if (c.SMS_PROVIDER === 'outbox' && c.NODE_ENV === 'production') {
     ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'outbox is refused when NODE_ENV=production' });

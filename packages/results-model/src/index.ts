@@ -62,8 +62,8 @@ export const contestResultSchema = z.object({
   ballots: z.number().int(),
   online: z.number().int(),
   paper: z.number().int(),
-  /** Online ballots of the contest recorded (sealed) but not yet released into the count (issue #9). */
-  pending: z.number().int(),
+  /** Online ballots of the contest recorded (sealed) but not yet released into the count (issue #9; 0 in older snapshots). */
+  pending: z.number().int().default(0),
   candidates: z.array(candidateResultSchema),
   quotas: quotaReportSchema,
 });
@@ -111,7 +111,7 @@ export const snapshotSchema = z.object({
    * Online ballots accepted but not yet released into the count: sealed in Postgres
    * (released in groups of BALLOT_RELEASE_MIN, everything at the close) plus still queued.
    */
-  pending: z.number().int(),
+  pending: z.number().int().default(0),
   contests: z.array(contestResultSchema),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

@@ -118,7 +118,7 @@ export async function votingHarness(
     },
     async rebuild(wenv = {}) {
       const c = h.workerConfig(wenv);
-      const releaser = new Releaser({ db: tdb.db, sealer: options.sealer ?? new BallotSealer(c.BALLOT_KEYS), min: c.BALLOT_RELEASE_MIN, log: app.log as unknown as Logger });
+      const releaser = new Releaser({ db: tdb.db, sealer: options.sealer ?? new BallotSealer(c.BALLOT_KEYS), min: c.BALLOT_RELEASE_MIN, reserve: c.BALLOT_RELEASE_RESERVE, log: app.log as unknown as Logger });
       return (await rebuildResults(tdb.db, tr.redis, tr.prefix, { releaser })).snapshot;
     },
     async startWorker(opts = {}, wenv = {}) {

@@ -66,8 +66,7 @@ it('records votes and rebuilds the results with the worker role\'s grants alone'
     })))
     .returning('id')
     .execute();
-  // K = 1: the release step (the worker role deletes sealed copies, inserts ballots) runs after the batch.
-  const config = loadConfig('worker', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: 'silent', BALLOT_RELEASE_MIN: '1' });
+  const config = loadConfig('worker', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: 'silent' });
   const sealer = new BallotSealer(config.BALLOT_KEYS);
   const ctx: WorkerContext = {
     config,
@@ -94,9 +93,11 @@ it('records votes and rebuilds the results with the worker role\'s grants alone'
     const batchId = randomUUID();
     await tr.redis.incrby(voteBacklogKey(tr.prefix), votes.length);
     await queue.add(VOTE_BATCH_JOB, { batchId, votes }, { jobId: jobId('votes', batchId), ...voteBatchJobOptions() });
-    const count = async (table: 'ballots' | 'receipts' | 'participation') => Number((await tdb.db.selectFrom(table).select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
-    await waitFor(async () => (await count('ballots')) === 3 && (await count('receipts')) === 3, { timeoutMs: 20_000, message: '3 ballots and 3 receipts recorded' });
+    const count = async (table: 'sealed_ballots' | 'receipts' | 'participation') => Number((await tdb.db.selectFrom(table).select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    await waitFor(async () => (await count('sealed_ballots')) === 3 && (await count('receipts')) === 3, { timeoutMs: 20_000, message: '3 ballots and 3 receipts recorded' });
     expect(await count('participation')).toBe(3);
+    // Closed: the rebuild first releases every sealed ballot (the worker role deletes them, writes ballots).
+    await tdb.db.updateTable('elections').set({ closed_at: new Date() }).where('id', '=', el.electionId).execute();
     const summary = await rebuildResults(asWorker, tr.redis, tr.prefix, { electionId: el.electionId, releaser: releaserFor(ctx) });
     expect(summary.snapshot?.contests.find((c) => c.id === el.contests.national)?.ballots).toBe(3);
   } finally {

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { insertReceipts, insertSealedBallots } from '@primaries/db';
 import { BallotSealer, newBallotKeyEntry, parseBallotKeys, parseSealed } from '@primaries/sealing';
 import { type SmallElection, type TestDatabase, createSmallElection, createTestDatabase, waitFor } from '@primaries/testing';
-import { releaseGroup, releaseReady } from '../src/release/release';
+import { groupSize, releaseGroup, releaseReady } from '../src/release/release';
 import { sweepReceipts } from '../src/release/sweep';
 
 // The release step (issue #9): sealed contest ballots move into `ballots` in shuffled groups
@@ -54,25 +54,37 @@ async function groupSizes(contestId: number): Promise<number[]> {
 }
 
 describe('release', () => {
-  it('releases nothing below K, then one group of everything waiting, each ballot once with its marks', async () => {
+  it('releases nothing until 2K wait, then a group keeping K in reserve; the reserve at the close; each ballot once with its marks', async () => {
     const N = el.contests.national;
-    const votes = await record(N, 9);
+    const votes = await record(N, 19);
     expect(await releaseReady(deps(), { min: 10 })).toEqual({ released: 0, groups: 0, failed: [] });
     expect(await count('ballots', N)).toBe(0);
     votes.push(...(await record(N, 1)));
     expect(await releaseReady(deps(), { min: 10 })).toEqual({ released: 10, groups: 1, failed: [] });
+    expect(await count('sealed_ballots', N)).toBe(10);
+    expect(await receiptStatuses()).toEqual({ recorded: 10, released: 10 });
+    // The close: the reserve goes, itself a group of K.
+    expect(await releaseReady(deps(), { min: 10, final: new Set([N]) })).toEqual({ released: 10, groups: 1, failed: [] });
     expect(await count('sealed_ballots', N)).toBe(0);
     const ballots = await tdb.db.selectFrom('ballots').select('marks').where('contest_id', '=', N).execute();
     const sorted = (m: number[][]) => m.map((x) => x.join(',')).sort();
     expect(sorted(ballots.map((b) => b.marks))).toEqual(sorted(votes.map((v) => v.marks)));
-    expect(await receiptStatuses()).toEqual({ released: 10 });
-    expect(await groupSizes(N)).toEqual([10]);
+    expect(await receiptStatuses()).toEqual({ released: 20 });
+    expect(await groupSizes(N)).toEqual([10, 10]);
+  });
+
+  it('sizes groups: none below 2K waiting, never fewer than K left while voting goes on, at most maxGroup', () => {
+    expect([19, 20, 25, 40, 100].map((n) => groupSize(n, { min: 10 }, false))).toEqual([0, 10, 15, 30, 90]);
+    expect(groupSize(12_000, { min: 100 }, false)).toBe(5000);
+    expect([1, 9, 5099, 5100].map((n) => groupSize(n, { min: 100 }, true))).toEqual([1, 9, 5099, 5000]);
+    // No reserve (BALLOT_RELEASE_RESERVE=0): a group as soon as K wait.
+    expect([9, 10, 11].map((n) => groupSize(n, { min: 10, reserve: 0 }, false))).toEqual([0, 10, 11]);
   });
 
   it('its transaction touches nothing but the group: no other table has a row of its xmin', async () => {
     const R = el.contests.region[0]!;
     await record(R, 12);
-    await releaseReady(deps(), { min: 12 });
+    await releaseReady(deps(), { min: 6 });
     const { rows } = await sql<{ x: string }>`select distinct xmin::text x from ballots where contest_id = ${R}`.execute(tdb.db);
     expect(rows).toHaveLength(1);
     const xid = rows[0]!.x;
@@ -87,25 +99,28 @@ describe('release', () => {
     }
   });
 
-  it('splits a long queue into groups of at least K, and holds a remainder below K until the close', async () => {
+  it('splits a long queue into groups of at most maxGroup, holds its reserve until the close, then releases it in groups of at least K', async () => {
     const D = el.contests.district[0]!;
-    await record(D, 25);
-    expect(await releaseReady(deps(), { min: 10, maxGroup: 10 })).toMatchObject({ released: 25, groups: 2 });
-    expect(await groupSizes(D)).toEqual([10, 15]);
+    await record(D, 45);
+    expect(await releaseReady(deps(), { min: 10, maxGroup: 15 })).toMatchObject({ released: 30, groups: 2 });
+    expect(await groupSizes(D)).toEqual([15, 15]);
     await record(D, 3);
-    expect(await releaseReady(deps(), { min: 10, maxGroup: 10 })).toMatchObject({ released: 0 });
-    expect(await releaseReady(deps(), { min: 10, final: new Set([D]) })).toMatchObject({ released: 3, groups: 1 });
+    expect(await releaseReady(deps(), { min: 10, maxGroup: 15 })).toMatchObject({ released: 0 });
+    expect(await releaseReady(deps(), { min: 10, maxGroup: 15, final: new Set([D]) })).toMatchObject({ released: 18, groups: 1 });
     expect(await count('sealed_ballots', D)).toBe(0);
-    expect(await count('ballots', D)).toBe(28);
+    expect(await count('ballots', D)).toBe(48);
+    expect(await groupSizes(D)).toEqual([15, 15, 18]);
   });
 
   it('two releases at once (two worker processes) release every ballot once', async () => {
     const N = el.contests.national;
     await record(N, 300);
     const [a, b] = await Promise.all([releaseReady(deps(), { min: 50, maxGroup: 60 }), releaseReady(deps(), { min: 50, maxGroup: 60 })]);
-    expect(a.released + b.released).toBe(300);
-    expect(await count('ballots', N)).toBe(300);
-    expect(await count('sealed_ballots', N)).toBe(0);
+    expect(a.released + b.released).toBe(await count('ballots', N));
+    const left = await count('sealed_ballots', N);
+    expect(left).toBeGreaterThanOrEqual(50);
+    expect(left).toBeLessThan(100);
+    expect(await count('ballots', N)).toBe(300 - left);
     for (const size of await groupSizes(N)) expect(size).toBeGreaterThanOrEqual(50);
   });
 
@@ -118,7 +133,7 @@ describe('release', () => {
     try {
       await locker.query('begin');
       await locker.query('lock table ballots in exclusive mode');
-      const running = releaseReady(deps(), { min: 10 });
+      const running = releaseReady(deps(), { min: 10, final: new Set([N]) });
       const blocked = `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%insert into ballots%'`;
       await waitFor(async () => (await watcher.query(blocked)).rowCount === 1, { message: 'release blocked at its insert' });
       // Its sealed rows are deleted but not committed: stop it there.
@@ -128,7 +143,7 @@ describe('release', () => {
       expect(await count('sealed_ballots', N)).toBe(20);
       expect(await count('ballots', N)).toBe(0);
       expect(await receiptStatuses()).toEqual({ recorded: 20 });
-      expect(await releaseReady(deps(), { min: 10 })).toMatchObject({ released: 20 });
+      expect(await releaseReady(deps(), { min: 10, final: new Set([N]) })).toMatchObject({ released: 20 });
       expect(await count('ballots', N)).toBe(20);
       expect(await receiptStatuses()).toEqual({ released: 20 });
     } finally {
@@ -147,7 +162,7 @@ describe('release', () => {
     try {
       await locker.query('begin');
       await locker.query('lock table receipts in exclusive mode');
-      const running = releaseGroup(deps(), N, { min: 10 });
+      const running = releaseGroup(deps(), N, { min: 10, final: new Set([N]) });
       const blocked = `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%update receipts%'`;
       await waitFor(async () => (await watcher.query(blocked)).rowCount === 1, { message: 'receipts update blocked' });
       await watcher.query(`select pg_cancel_backend(pid) from (${blocked}) b`);
@@ -172,7 +187,7 @@ describe('release', () => {
     const stranger = new BallotSealer(parseBallotKeys(newBallotKeyEntry('gone')));
     await record(D, 5);
     await record(D, 1, stranger);
-    expect(await releaseReady(deps(), { min: 3 })).toEqual({ released: 0, groups: 0, failed: [D] });
+    expect(await releaseReady(deps(), { min: 3, final: new Set([D]) })).toEqual({ released: 0, groups: 0, failed: [D] });
     expect(await count('sealed_ballots', D)).toBe(6);
     expect(await count('ballots', D)).toBe(0);
     await expect(sweepReceipts(deps())).rejects.toThrow(/no ballot key with id gone/);
@@ -185,7 +200,7 @@ describe('release', () => {
     const pairs = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]];
     const votes = Array.from({ length: 60 }, (_, i) => ({ contestId: N, marks: pairs[i % 6]!.map((k) => cands[k]!), receiptHash: hash(`o${i}`) }));
     for (const v of votes) await insertSealedBallots(tdb.db, [{ contestId: N, ...parseSealed(sealer.seal(v, 2)) }]);
-    await releaseReady(deps(), { min: 60 });
+    await releaseReady(deps(), { min: 60, final: new Set([N]) });
     const { rows } = await sql<{ marks: number[] }>`select marks from ballots where contest_id = ${N} order by ctid`.execute(tdb.db);
     expect(rows.map((r) => r.marks.join(','))).not.toEqual(votes.map((v) => v.marks.join(',')));
   });

@@ -39,7 +39,7 @@ export function registerResultsCommands(program: Command): void {
         const redis = redisClient(config, { maxRetriesPerRequest: 3 });
         try {
           // The release step first, as the worker's tally does (groups of K; all once closed).
-          const releaser = new Releaser({ db, sealer: new BallotSealer(config.BALLOT_KEYS), min: config.BALLOT_RELEASE_MIN, log: createLogger('cli', 'warn') });
+          const releaser = new Releaser({ db, sealer: new BallotSealer(config.BALLOT_KEYS), min: config.BALLOT_RELEASE_MIN, reserve: config.BALLOT_RELEASE_RESERVE, log: createLogger('cli', 'warn') });
           const { snapshot: _snapshot, ...summary } = await rebuildResults(db, redis, config.REDIS_PREFIX, {
             releaser,
             ...(opts.election ? { electionId: opts.election } : {}),

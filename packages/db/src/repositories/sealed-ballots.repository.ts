@@ -39,8 +39,8 @@ export async function lockContestForRelease(trx: Transaction<Database>, contestI
 
 /**
  * Within a release transaction, after lockContestForRelease: deletes `n` sealed ballots of
- * the contest and returns them. (No FOR UPDATE: the advisory lock keeps other releases of
- * the contest out, and the worker's role has no UPDATE on the table.)
+ * the contest and returns them. (No row locks before the delete: the advisory lock keeps
+ * other releases of the contest out, and the worker's role may not lock rows for update.)
  */
 export async function takeSealedBallots(trx: Transaction<Database>, contestId: number, n: number): Promise<SealedBallot[]> {
   const { rows } = await sql<{ key_id: string; sealed: Buffer }>`

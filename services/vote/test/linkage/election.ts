@@ -25,6 +25,8 @@ export interface LinkageRun {
   label: string;
   /** BALLOT_RELEASE_MIN. */
   K: number;
+  /** BALLOT_RELEASE_RESERVE (default K). */
+  reserve?: number;
   /** undefined: sealed with a BALLOT_KEYS key of the run's own. */
   sealer?: Sealer;
   /** A careless configuration: unredacted logs and every vote body logged beside its member. */
@@ -91,11 +93,11 @@ async function vote(h: VotingHarness, i: number): Promise<Voter> {
   return { memberId, token, contests, marks, receipts };
 }
 
-async function settled(h: VotingHarness, voters: Voter[], K: number): Promise<void> {
+/** Waits until these votes are recorded and no contest holds `ready` sealed ballots (a group it would release). */
+async function settled(h: VotingHarness, voters: Voter[], ready: number): Promise<void> {
   const status = async (r: string) => (await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${r}` })).json().status as string;
   for (const v of voters) for (const r of v.receipts.values()) await waitFor(async () => (await status(r)) !== 'queued', { message: 'vote recorded', timeoutMs: 20_000 });
-  // …and every group that reached K released.
-  await waitFor(async () => (await sql<{ n: number }>`select count(*)::int n from (select 1 from sealed_ballots group by contest_id having count(*) >= ${K}) g`.execute(h.tdb.db)).rows[0]!.n === 0, { message: 'groups released', timeoutMs: 20_000 });
+  await waitFor(async () => (await sql<{ n: number }>`select count(*)::int n from (select 1 from sealed_ballots group by contest_id having count(*) >= ${ready}) g`.execute(h.tdb.db)).rows[0]!.n === 0, { message: 'groups released', timeoutMs: 20_000 });
 }
 
 async function aofFiles(redis: Redis): Promise<Buffer> {
@@ -149,7 +151,8 @@ export async function runElection(run: LinkageRun): Promise<{ evidence: Evidence
   const client = new Redis(server.url, { maxRetriesPerRequest: 3 });
   const tr: TestRedis = { prefix: 'linkage', url: server.url, redis: client, cleanup: async () => void client.disconnect() };
   const env: Record<string, string> = run.sealer ? {} : { BALLOT_KEYS: newBallotKeyEntry('linkage') };
-  const wenv = { BALLOT_RELEASE_MIN: String(run.K) };
+  const reserve = run.reserve ?? run.K;
+  const wenv = { BALLOT_RELEASE_MIN: String(run.K), BALLOT_RELEASE_RESERVE: String(reserve) };
   const h = await votingHarness(`linkage${run.label}`, env, { maxChoices: 2 }, {
     redis: tr,
     logLevel: 'debug',
@@ -167,7 +170,7 @@ export async function runElection(run: LinkageRun): Promise<{ evidence: Evidence
     // A quiet hour: one voter at a time, each recorded (and released, if a group is full) before the next.
     for (let i = 0; i < VOTERS - 4; i++) {
       voters.push(await vote(h, i));
-      await settled(h, voters.slice(-1), run.K);
+      await settled(h, voters.slice(-1), run.K + reserve);
       watch.push(await readDbState(h.tdb.db));
     }
     // The worker away: votes wait in the queue; one voter's member row goes before it returns.
@@ -180,10 +183,14 @@ export async function runElection(run: LinkageRun): Promise<{ evidence: Evidence
     const rdb = await rdbNow(client);
     worker = await h.startWorker({}, wenv);
     voters.push(...waiting);
-    await settled(h, [...waiting, deadVoter], run.K);
+    await settled(h, [...waiting, deadVoter], run.K + reserve);
     watch.push(await readDbState(h.tdb.db));
     await h.rebuild(wenv);
     await worker.close();
+    // The close: the tally releases everything left (the reserves: K per contest).
+    await h.tdb.db.updateTable('elections').set({ closed_at: new Date() }).where('id', '=', h.el.electionId).execute();
+    await h.rebuild(wenv);
+    watch.push(await readDbState(h.tdb.db));
 
     const aofBeforeRewrite = await aofFiles(client);
     await client.config('SET', 'aof-use-rdb-preamble', 'no');

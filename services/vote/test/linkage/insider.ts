@@ -39,19 +39,26 @@ function groupsOf(state: DbState): Map<number, Array<{ xid: number; ballots: DbS
   return out;
 }
 
+/** The reserve the insider knows the release keeps (the configuration is no secret). */
+const reserveOf = (e: Evidence) => e.run.reserve ?? e.run.K;
+
 /**
  * xmin: the issue's join (a ballot written by the voter's own transaction), and the
  * stronger one — the first transaction that wrote ballots of the contest after the voter's
- * participation row was written (transaction ids grow with time).
+ * participation row, counting the reserve: after `reserve` more voters of the contest
+ * (transaction ids grow with time).
  */
 export function xminCheck(e: Evidence): Check {
   const groups = groupsOf(e.final);
   const findings: Finding[] = [];
-  for (const p of e.final.participation) {
-    const same = e.final.ballots.filter((b) => b.xmin === p.xmin && b.contest_id === p.contest_id);
-    const next = same.length ? null : groups.get(p.contest_id)?.find((g) => g.xid > p.xmin);
-    const ballots = same.length ? same : (next?.ballots ?? []);
-    if (ballots.length) findings.push({ memberId: p.member_id, contestId: p.contest_id, candidates: ballots.map((b) => b.marks) });
+  for (const c of new Set(e.final.participation.map((p) => p.contest_id))) {
+    const voters = e.final.participation.filter((p) => p.contest_id === c).sort((a, b) => a.xmin - b.xmin);
+    voters.forEach((p, i) => {
+      const same = e.final.ballots.filter((b) => b.xmin === p.xmin && b.contest_id === c);
+      const after = voters[Math.min(i + reserveOf(e), voters.length - 1)]!.xmin;
+      const ballots = same.length ? same : (groups.get(c)?.find((g) => g.xid > after)?.ballots ?? []);
+      if (ballots.length) findings.push({ memberId: p.member_id, contestId: c, candidates: ballots.map((b) => b.marks) });
+    });
   }
   return { name: 'xmin', findings };
 }
@@ -95,8 +102,11 @@ export function appearanceCheck(e: Evidence): Check {
     for (const b of fresh) seenB.add(b.id);
     for (const c of new Set(fresh.map((b) => b.contest_id))) {
       const candidates = fresh.filter((b) => b.contest_id === c).map((b) => b.marks);
-      for (const m of waiting.get(c) ?? []) findings.push({ memberId: m, contestId: c, candidates });
-      waiting.set(c, []);
+      // The oldest waiting voters: the newest `reserve` stay sealed (unless it is the close).
+      const all = waiting.get(c) ?? [];
+      const out = s === e.watch[e.watch.length - 1] ? all.length : Math.max(all.length - reserveOf(e), 0);
+      for (const m of all.slice(0, out)) findings.push({ memberId: m, contestId: c, candidates });
+      waiting.set(c, all.slice(out));
     }
   }
   return { name: 'timestamps (appearance in time)', findings };

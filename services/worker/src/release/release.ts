@@ -23,6 +23,8 @@ export interface ReleaseDeps {
 export interface ReleaseOptions {
   /** K: the smallest group released while voting goes on (BALLOT_RELEASE_MIN). */
   min: number;
+  /** Sealed ballots per contest kept back while voting goes on (BALLOT_RELEASE_RESERVE; default K). */
+  reserve?: number;
   /** Contests whose voting is over: everything left is released, however few. */
   final?: ReadonlySet<number>;
   maxGroup?: number;
@@ -35,21 +37,29 @@ export interface ReleaseSummary {
   failed: number[];
 }
 
-/** Size of the next group: everything, unless that leaves at least K for another group. */
-function groupSize(pending: number, min: number, maxGroup: number): number {
-  return pending < maxGroup + min ? pending : maxGroup;
+/**
+ * Size of the next group, 0 for none. While voting goes on, a reserve (K by default) stays
+ * sealed: a group is released once K wait beyond it (2K in all), so that at the close the
+ * last group — the reserve and whatever came after — also holds at least K (a contest with
+ * fewer than K voters excepted). At the close everything goes, in groups of at most
+ * maxGroup that leave at least K for the next.
+ */
+export function groupSize(pending: number, opts: { min: number; reserve?: number; maxGroup?: number }, final: boolean): number {
+  const { min, reserve = min, maxGroup = MAX_RELEASE_GROUP } = opts;
+  if (final) return pending < maxGroup + min ? pending : maxGroup;
+  return pending - reserve >= min ? Math.min(maxGroup, pending - reserve) : 0;
 }
 
 /**
- * Releases one group of a contest, or nothing when fewer than K wait (and voting goes on).
+ * Releases one group of a contest, or nothing when none is ready (groupSize).
  * Throws (and keeps every sealed ballot) when one cannot be opened.
  */
 export async function releaseGroup(deps: ReleaseDeps, contestId: number, opts: ReleaseOptions): Promise<number> {
   const final = opts.final?.has(contestId) ?? false;
   const receipts = await deps.db.transaction().execute(async (trx) => {
-    const pending = await lockContestForRelease(trx, contestId);
-    if (pending === 0 || (pending < opts.min && !final)) return null;
-    const sealed = await takeSealedBallots(trx, contestId, groupSize(pending, opts.min, opts.maxGroup ?? MAX_RELEASE_GROUP));
+    const n = groupSize(await lockContestForRelease(trx, contestId), opts, final);
+    if (n === 0) return null;
+    const sealed = await takeSealedBallots(trx, contestId, n);
     const opened = sealed.map((s) => deps.sealer.openRow(contestId, s));
     await insertBallots(trx, shuffle(opened.map((b) => ({ contestId, marks: b.marks }))));
     return opened.map((b) => b.receiptHash);
@@ -61,12 +71,12 @@ export async function releaseGroup(deps: ReleaseDeps, contestId: number, opts: R
   return receipts.length;
 }
 
-/** Releases every group that is ready: contests with K or more sealed ballots, and all of the `final` ones. */
+/** Releases every group that is ready: contests with 2K or more sealed ballots (K stay), and all of the `final` ones. */
 export async function releaseReady(deps: ReleaseDeps, opts: ReleaseOptions): Promise<ReleaseSummary> {
   const summary: ReleaseSummary = { released: 0, groups: 0, failed: [] };
   const pending = await pendingByContest(deps.db);
   for (const [contestId, n] of pending) {
-    if (n < opts.min && !(opts.final?.has(contestId) && n > 0)) continue;
+    if (groupSize(n, opts, opts.final?.has(contestId) ?? false) === 0) continue;
     try {
       for (let got = await releaseGroup(deps, contestId, opts); got > 0; got = await releaseGroup(deps, contestId, opts)) {
         summary.released += got;

@@ -19,7 +19,7 @@ export class Releaser {
   private readonly failures: Counter;
 
   constructor(
-    private readonly deps: ReleaseDeps & { min: number; log: Logger },
+    private readonly deps: ReleaseDeps & { min: number; reserve?: number; log: Logger },
     registry?: Registry,
   ) {
     const metric = (name: string, help: string) =>
@@ -36,7 +36,8 @@ export class Releaser {
   }
 
   private async release(final?: ReadonlySet<number>): Promise<ReleaseSummary> {
-    const summary = await releaseReady(this.deps, { min: this.deps.min, ...(final ? { final } : {}) });
+    const { min, reserve } = this.deps;
+    const summary = await releaseReady(this.deps, { min, ...(reserve !== undefined ? { reserve } : {}), ...(final ? { final } : {}) });
     this.released.inc(summary.released);
     if (summary.failed.length) {
       this.failures.inc(summary.failed.length);
@@ -72,5 +73,5 @@ export class Releaser {
 
 /** The release step as the worker's configuration sets it up (BALLOT_KEYS, BALLOT_RELEASE_MIN). */
 export function releaserFor(ctx: WorkerContext, sealer: Sealer = new BallotSealer(ctx.config.BALLOT_KEYS)): Releaser {
-  return new Releaser({ db: ctx.db, sealer, min: ctx.config.BALLOT_RELEASE_MIN, log: ctx.log }, ctx.metrics);
+  return new Releaser({ db: ctx.db, sealer, min: ctx.config.BALLOT_RELEASE_MIN, reserve: ctx.config.BALLOT_RELEASE_RESERVE, log: ctx.log }, ctx.metrics);
 }
