@@ -25,9 +25,9 @@ export async function insertReceipts(db: Db, receipts: readonly NewReceipt[], st
 /** Which of these receipt hashes (hex) are recorded, whatever their status. */
 export async function knownReceiptHashes(db: Db, hashes: readonly string[]): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();
+  // A join with the list (not `= any(array(…))`, which Postgres checks row by row, unhashed).
   const { rows } = await sql<{ h: string }>`
-    select encode(receipt_hash, 'hex') as h from receipts
-    where receipt_hash = any(array(select decode(x, 'hex') from unnest(${[...hashes]}::text[]) as x))`.execute(db);
+    select encode(r.receipt_hash, 'hex') as h from unnest(${[...hashes]}::text[]) as x(h) join receipts r on r.receipt_hash = decode(x.h, 'hex')`.execute(db);
   return new Set(rows.map((r) => r.h));
 }
 
@@ -41,8 +41,8 @@ export async function receiptStatus(db: Db, hash: string): Promise<ReceiptStatus
 export async function markReceiptsReleased(db: Db, hashes: readonly string[]): Promise<number> {
   if (hashes.length === 0) return 0;
   const r = await sql`
-    update receipts set status = 'released'
-    where status = 'recorded' and receipt_hash = any(array(select decode(x, 'hex') from unnest(${[...hashes]}::text[]) as x))`.execute(db);
+    update receipts r set status = 'released' from unnest(${[...hashes]}::text[]) as x(h)
+    where r.receipt_hash = decode(x.h, 'hex') and r.status = 'recorded'`.execute(db);
   return Number(r.numAffectedRows ?? 0n);
 }
 
@@ -60,9 +60,9 @@ export async function contestsWithRecordedReceipts(db: Db): Promise<number[]> {
 export async function markReleasedExcept(db: Db, contestIds: readonly number[], pending: readonly string[]): Promise<number> {
   if (contestIds.length === 0) return 0;
   const r = await sql`
-    update receipts set status = 'released'
-    where status = 'recorded' and contest_id = any(${[...contestIds]}::int[])
-      and not (receipt_hash = any(array(select decode(x, 'hex') from unnest(${[...pending]}::text[]) as x)))`.execute(db);
+    update receipts r set status = 'released'
+    where r.status = 'recorded' and r.contest_id = any(${[...contestIds]}::int[])
+      and not exists (select 1 from unnest(${[...pending]}::text[]) as x(h) where decode(x.h, 'hex') = r.receipt_hash)`.execute(db);
   return Number(r.numAffectedRows ?? 0n);
 }
 

@@ -71,12 +71,15 @@ export async function releaseGroup(deps: ReleaseDeps, contestId: number, opts: R
   return receipts.length;
 }
 
-/** Releases every group that is ready: contests with 2K or more sealed ballots (K stay), and all of the `final` ones. */
+/** Contests released at once: one opens ballots in this process while another's rows go into Postgres. */
+const RELEASE_CONCURRENCY = 3;
+
+/** Releases every group that is ready: contests with K sealed ballots beyond the reserve, and all of the `final` ones. */
 export async function releaseReady(deps: ReleaseDeps, opts: ReleaseOptions): Promise<ReleaseSummary> {
   const summary: ReleaseSummary = { released: 0, groups: 0, failed: [] };
   const pending = await pendingByContest(deps.db);
-  for (const [contestId, n] of pending) {
-    if (groupSize(n, opts, opts.final?.has(contestId) ?? false) === 0) continue;
+  const ready = [...pending].filter(([contestId, n]) => groupSize(n, opts, opts.final?.has(contestId) ?? false) > 0).map(([contestId]) => contestId);
+  const releaseContest = async (contestId: number) => {
     try {
       for (let got = await releaseGroup(deps, contestId, opts); got > 0; got = await releaseGroup(deps, contestId, opts)) {
         summary.released += got;
@@ -86,6 +89,10 @@ export async function releaseReady(deps: ReleaseDeps, opts: ReleaseOptions): Pro
       if ((err as Error).name !== 'SealError') throw err;
       summary.failed.push(contestId);
     }
-  }
+  };
+  const lanes = Array.from({ length: Math.min(RELEASE_CONCURRENCY, ready.length) }, async () => {
+    for (let c = ready.shift(); c !== undefined; c = ready.shift()) await releaseContest(c);
+  });
+  await Promise.all(lanes);
   return summary;
 }
