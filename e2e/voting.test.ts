@@ -1,16 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Lang } from '@primaries/i18n';
-
-const LANGUAGES: readonly Lang[] = ['kk', 'ru', 'en'];
-import { DESKTOP, PHONE, type Visit, axeProblems, firstLoadBytes, foreignRequests, launch, shot, visit } from './browser';
-import { type Member, type Stack, startStack } from './stack';
+import { DESKTOP, PHONE, firstLoadBytes, launch, shot } from './browser';
+import { LANGUAGES, markAndReview, participation, people, screen, signIn } from './flows';
+import { type Stack, startStack } from './stack';
 
 // A member votes end to end through the gateway in each language, checks each receipt and
 // meets the designed states; axe-core finds no serious or critical violation on any screen.
 let stack: Stack;
 let browser: Browser;
-let address = 0;
-const nextAddress = () => `10.77.${Math.floor(address / 250)}.${(address++ % 250) + 1}`;
+const { person } = people(() => browser);
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startStack('e2evote'), launch()]);
@@ -19,59 +17,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 }, 60_000);
-
-const opened: Visit[] = [];
-async function person(opts: Parameters<typeof visit>[1] = {}): Promise<Visit> {
-  const v = await visit(browser, { address: nextAddress(), ...opts });
-  opened.push(v);
-  return v;
-}
-afterEach(async () => {
-  for (const v of opened.splice(0)) {
-    expect(foreignRequests(v.requests)).toEqual([]);
-    expect(v.errors).toEqual([]);
-    await v.context.close();
-  }
-});
-
-/** Waits for a screen, runs axe on it, and returns the page. */
-async function screen(page: Page, state: string): Promise<Page> {
-  await page.waitForSelector(`[data-state="${state}"]`, { timeout: 30_000 });
-  expect({ state, problems: await axeProblems(page) }).toEqual({ state, problems: [] });
-  return page;
-}
-
-async function signIn(page: Page, m: Member, lang: Lang): Promise<void> {
-  await page.goto(`${stack.voteUrl}/?lang=${lang}`);
-  await screen(page, 'signin');
-  await page.fill('#iin', m.iin);
-  await page.fill('#phone', m.phone.replace('+7', '8'));
-  const before = await stack.smsCount(m.phone);
-  await page.click('form button[type=submit]');
-  await screen(page, 'code');
-  const code = await stack.codeFor(m.phone, before);
-  await page.fill('#code', code);
-  await page.click('form button[type=submit]');
-}
-
-/** Marks the first candidate of every open contest (and the second of the first), and reviews. */
-async function markAndReview(page: Page): Promise<number[]> {
-  await screen(page, 'ballot');
-  const contests = await page.$$eval('fieldset.contest', (fs) => fs.filter((f) => f.querySelector('input')).map((f) => Number(f.getAttribute('data-contest'))));
-  for (const [i, id] of contests.entries()) {
-    const boxes = page.locator(`fieldset[data-contest="${id}"] input[type=checkbox]`);
-    await boxes.nth(0).check();
-    if (i === 0) await boxes.nth(1).check();
-  }
-  await page.click('.actions.sticky button');
-  await screen(page, 'review');
-  return contests;
-}
-
-async function participation(m: Member): Promise<number[]> {
-  const rows = await stack.tdb.db.selectFrom('participation').select('contest_id').where('member_id', '=', m.id).orderBy('contest_id').execute();
-  return rows.map((r) => r.contest_id);
-}
 
 describe('voting through the gateway', () => {
   it.each(LANGUAGES)('a member votes in %s, keeps a receipt per contest and checks each', async (lang) => {
@@ -82,7 +27,7 @@ describe('voting through the gateway', () => {
     expect(bytes).toBeLessThan(150 * 1024);
     expect(await v.page.evaluate('document.documentElement.lang')).toBe(lang);
     await shot(v.page, `vote-signin-${wide ? 1366 : 360}-${lang}`);
-    await signIn(v.page, m, lang);
+    await signIn(stack, v.page, m, lang);
     const contests = await markAndReview(v.page);
     expect(contests).toHaveLength(3);
     await shot(v.page, `vote-review-${wide ? 1366 : 360}-${lang}`);
@@ -95,7 +40,7 @@ describe('voting through the gateway', () => {
     await v.page.waitForFunction(`[...document.querySelectorAll('[data-status]')].every((e) => ['recorded', 'counted'].includes(e.getAttribute('data-status')))`, undefined, { timeout: 30_000 });
     await screen(v.page, 'done');
     await shot(v.page, `vote-done-${wide ? 1366 : 360}-${lang}`);
-    expect(await participation(m)).toEqual([...contests].sort((a, b) => a - b));
+    expect(await participation(stack, m)).toEqual([...contests].sort((a, b) => a - b));
     // Each receipt on the check page, as anyone could.
     for (const r of receipts) {
       await v.page.goto(`${stack.voteUrl}/check?receipt=${r}`);
@@ -108,7 +53,7 @@ describe('voting through the gateway', () => {
     for (const lang of LANGUAGES) {
       const v = await person({ viewport: PHONE });
       const m = await stack.addMember(0, 1);
-      await signIn(v.page, m, lang);
+      await signIn(stack, v.page, m, lang);
       await screen(v.page, 'ballot');
       expect(await v.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
       if (lang === 'kk') await shot(v.page, 'vote-ballot-360-kk');

@@ -46,6 +46,13 @@ export function useVoterFlow() {
   const call = <T>(fn: () => Promise<ApiResult<T>>) =>
     withWaitingRoom(fn, { onWait: (s, retryNow) => setWaiting({ until: Date.now() + s * 1000, retryNow }), onRetry: () => setWaiting(null) }).finally(() => setWaiting(null));
 
+  /** Shows the waiting room for a few seconds (a pause the server asked for), then returns. */
+  const waitOut = (seconds: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, seconds * 1000);
+      setWaiting({ until: Date.now() + seconds * 1000, retryNow: () => (clearTimeout(timer), resolve()) });
+    }).finally(() => setWaiting(null));
+
   /** Common refusals of a signed-in call; true when handled. */
   const refused = (r: Extract<ApiResult<unknown>, { ok: false }>): boolean => {
     if (r.status === 401) {
@@ -86,6 +93,11 @@ export function useVoterFlow() {
       else if (code === 'VOTE_ERR_IP_IN_USE') setStep({ s: 'ipInUse' });
       else if (code === 'VOTE_ERR_CODE_LIMIT') setStep({ s: 'limit', minutes: Math.max(1, Math.ceil((r.retryAfter ?? 3600) / 60)) });
       else if (code === 'VOTE_ERR_RESEND_TOO_SOON' && step.s === 'code') setStep({ ...step, sentAt: Date.now() - (step.challenge.resendInSeconds - (r.retryAfter ?? 0)) * 1000 });
+      else if (code === 'VOTE_ERR_RESEND_TOO_SOON') {
+        // A new code after an expired or locked one, within the resend pause: wait it out here.
+        await waitOut(r.retryAfter ?? 1);
+        return requestCode(v, resend);
+      }
       else if (code === 'VOTE_ERR_VALIDATION') {
         const phone = JSON.stringify(r.error.details ?? '').includes('phone');
         setStep({ s: 'signin', error: phone ? 'vote.field.phoneOperator' : 'vote.field.iinChecksum', field: phone ? 'phone' : 'iin' });
