@@ -1,5 +1,6 @@
 export * from './database';
 export * from './migrate';
+export * from './grants';
 export type * from './tables/election.table';
 export type * from './tables/place.table';
 export type * from './tables/contest.table';

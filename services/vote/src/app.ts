@@ -41,7 +41,7 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
   await app.register(errorHandlerPlugin, { prefix: 'VOTE' });
   await app.register(observabilityPlugin, { service: 'vote' });
   await app.register(docsPlugin, { title: 'primaries vote site', description: 'Authorization and ballots (shared/API.md)' });
-  await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX, ...(deps.redis ? { client: deps.redis } : {}) });
+  await app.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, ...(deps.redis ? { client: deps.redis } : {}) });
   await app.register(redisScriptsPlugin);
   await app.register(dbPlugin, { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, service: 'vote', ...(deps.db ? { db: deps.db } : {}) });
   await app.register(sessionPlugin);

@@ -15,7 +15,7 @@ async function main() {
   const db = createDb({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'worker' });
   const connections: Redis[] = [];
   const connection = () => {
-    const c = workerConnection(config.REDIS_URL);
+    const c = workerConnection(config);
     c.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis error'));
     connections.push(c);
     return c;
@@ -26,7 +26,7 @@ async function main() {
   const http = Fastify({ ...baseServerOptions(), logger: loggerOptions('worker', config.LOG_LEVEL) });
   await http.register(errorHandlerPlugin, { prefix: 'WORKER' });
   await http.register(observabilityPlugin, { service: 'worker' });
-  await http.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX, client: redis });
+  await http.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, client: redis });
   await http.register(redisScriptsPlugin);
   await http.register(dbPlugin, { url: config.DATABASE_URL, service: 'worker', db });
   // Scripts loaded before any processor runs.

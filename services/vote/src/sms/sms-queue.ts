@@ -42,7 +42,7 @@ const POLL_MS = 500;
 export const smsQueuePlugin = fp(
   async (app: FastifyInstance) => {
     const config = app.config;
-    const connection = producerConnection(config.REDIS_URL);
+    const connection = producerConnection(config);
     connection.on('error', (err) => app.log.warn({ err: { message: err.message } }, 'sms queue redis error'));
     // A fail-fast client refuses commands until connected: give it a moment at start. If
     // Redis is away, start anyway — requests answer 503 until ioredis reconnects.
