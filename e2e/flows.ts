@@ -27,6 +27,19 @@ export function people(getBrowser: () => Browser) {
   };
 }
 
+/**
+ * Waits until an expression is true in the page. Playwright's waitForFunction compiles its
+ * predicate inside the page, which our CSP (no 'unsafe-eval') refuses; this asks through the
+ * DevTools protocol instead, as the axe check does.
+ */
+export async function waitInPage(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > until) throw new Error(`timed out waiting in the page for ${expression}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Waits for a screen and runs axe on it: no serious or critical violation. */
 export async function screen(page: Page, state: string, timeout = 30_000): Promise<Page> {
   await page.waitForSelector(`[data-state="${state}"]`, { timeout });

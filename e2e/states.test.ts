@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { voteBacklogKey } from '@primaries/redis-protocols';
 import { deleteByPrefix, waitFor } from '@primaries/testing';
 import { PHONE, launch, shot } from './browser';
-import { askCode, markAndReview, participation, people, receiptCounts, screen, signIn } from './flows';
+import { askCode, markAndReview, participation, people, receiptCounts, screen, signIn, waitInPage } from './flows';
 import { type Stack, startStack } from './stack';
 
 // The designed states of the voter site, each met in a real browser through the gateway,
@@ -75,7 +75,7 @@ describe('designed states', () => {
     for (let i = 1; i <= 4; i++) {
       await v.page.fill('#code', wrong);
       await v.page.click('form button[type=submit]');
-      await v.page.waitForFunction(`document.querySelector('.notice.error')?.textContent.includes('${5 - i}')`);
+      await waitInPage(v.page, `document.querySelector('.notice.error')?.textContent.includes('${5 - i}')`);
     }
     await screen(v.page, 'code');
     await v.page.fill('#code', wrong);

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import type { Lang } from '@primaries/i18n';
 import { DESKTOP, PHONE, firstLoadBytes, launch, shot } from './browser';
-import { LANGUAGES, markAndReview, participation, people, screen, signIn } from './flows';
+import { LANGUAGES, markAndReview, participation, people, screen, signIn, waitInPage } from './flows';
 import { type Stack, startStack } from './stack';
 
 // A member votes end to end through the gateway in each language, checks each receipt and
@@ -37,7 +37,7 @@ describe('voting through the gateway', () => {
     expect(receipts).toHaveLength(3);
     expect(new Set(receipts).size).toBe(3);
     // The worker records them; the page says so for each.
-    await v.page.waitForFunction(`[...document.querySelectorAll('[data-status]')].every((e) => ['recorded', 'counted'].includes(e.getAttribute('data-status')))`, undefined, { timeout: 30_000 });
+    await waitInPage(v.page, `[...document.querySelectorAll('[data-status]')].every((e) => ['recorded', 'counted'].includes(e.getAttribute('data-status')))`);
     await screen(v.page, 'done');
     await shot(v.page, `vote-done-${wide ? 1366 : 360}-${lang}`);
     expect(await participation(stack, m)).toEqual([...contests].sort((a, b) => a - b));
@@ -60,7 +60,7 @@ describe('voting through the gateway', () => {
       // The switch works here too, and is remembered.
       const other: Lang = lang === 'ru' ? 'en' : 'ru';
       await v.page.click(`.lang-switch button[data-lang="${other}"]`);
-      await v.page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(other)}`);
+      await waitInPage(v.page, `document.documentElement.lang === ${JSON.stringify(other)}`);
       expect(await v.page.evaluate('localStorage.getItem("primaries.lang")')).toBe(other);
       await screen(v.page, 'ballot');
     }

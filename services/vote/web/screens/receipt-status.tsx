@@ -11,21 +11,33 @@ const WORDS: Record<ReceiptStatus | 'unknown', MessageKey> = {
   unknown: 'vote.check.status.unknown',
 };
 
-/** Asks where a receipt's ballot is, now and each time `nonce` changes, and says it. */
+/** A queued ballot is asked about again this often, this many times (it is recorded within seconds). */
+const REASK_MS = 3000;
+const REASK_TIMES = 20;
+
+/** Asks where a receipt's ballot is, now, each time `nonce` changes, and again while it is queued; and says it. */
 export function ReceiptStatusLine({ receipt, nonce = 0 }: { receipt: string; nonce?: number }) {
   const { t, lang } = useI18n();
   const [status, setStatus] = useState<ReceiptStatus | 'unknown' | 'offline' | null>(null);
   useEffect(() => {
     let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     setStatus(null);
-    voteApi(lang)
-      .receipt(receipt)
-      .then(
-        (r) => live && setStatus(r.ok ? r.data.status : r.status === 404 ? 'unknown' : 'offline'),
-        (err: unknown) => live && setStatus(err instanceof NetworkError ? 'offline' : 'unknown'),
-      );
+    const ask = (left: number) =>
+      voteApi(lang)
+        .receipt(receipt)
+        .then(
+          (r) => {
+            if (!live) return;
+            setStatus(r.ok ? r.data.status : r.status === 404 ? 'unknown' : 'offline');
+            if (r.ok && r.data.status === 'queued' && left > 0) timer = setTimeout(() => void ask(left - 1), REASK_MS);
+          },
+          (err: unknown) => live && setStatus(err instanceof NetworkError ? 'offline' : 'unknown'),
+        );
+    void ask(REASK_TIMES);
     return () => {
       live = false;
+      clearTimeout(timer);
     };
   }, [receipt, nonce, lang]);
   return (
