@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { recordAuthorization } from '@primaries/db';
 import { checkEligibility, isValidIin, normalizePhone } from '@primaries/domain';
 import { smsCodeText } from '@primaries/queue';
+import { errorBody } from '@primaries/service-kit';
 import { ChallengeStore, CHALLENGE_ID_PATTERN } from '../../auth/challenges';
 import { ElectionCache } from '../../auth/election-cache';
 import { IpRule, unmapIpv4 } from '../../auth/ip-rule';
@@ -12,6 +13,7 @@ import { MemberLookup } from '../../auth/member-lookup';
 import { TimingFloor } from '../../auth/timing';
 import { VoteErrors } from '../../errors';
 import { issueToken, revokeToken } from '@primaries/redis-protocols';
+import { queueSignInNotice } from '../../sms/sign-in-notice';
 import { smsQueuePlugin } from '../../sms/sms-queue';
 
 // A malformed IIN (bad checksum) or a number that is no Kazakh mobile is refused with
@@ -47,7 +49,7 @@ function shed(reply: FastifyReply, err: Error & { code: string }, seconds: numbe
   return reply
     .code(503)
     .header('retry-after', String(Math.max(1, Math.ceil(seconds))))
-    .send({ error: { code: err.code, message: err.message } });
+    .send(errorBody(reply.request, reply, err));
 }
 
 /** Our own catalogue errors pass through; anything else (Redis or Postgres away) is 503 + Retry-After, logged once. */
@@ -192,7 +194,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
         if (result.kind === 'invalid') {
           verifyOutcomes.inc({ outcome: 'invalid' });
           const err = new VoteErrors.CODE_INVALID(result.remaining);
-          return reply.code(401).send({ error: { code: err.code, message: err.message, remainingAttempts: result.remaining } });
+          return reply.code(401).send(errorBody(request, reply, err, { remainingAttempts: result.remaining }));
         }
 
         const election = await elections.get();
@@ -222,6 +224,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
         }
         const { token, expiresAt } = issued!;
         verifyOutcomes.inc({ outcome: 'ok' });
+        await queueSignInNotice(app, result.memberId, challengeId);
         return { token, expiresAt: expiresAt.toISOString() };
       } catch (err) {
         return unavailable(request, reply, err);
