@@ -4,3 +4,4 @@ export * from './docs';
 export * from './redis';
 export * from './db';
 export * from './server';
+export * from './outages';

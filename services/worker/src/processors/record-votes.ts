@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { Counter, Histogram, type Registry } from 'prom-client';
@@ -14,7 +14,8 @@ import {
 } from '@primaries/db';
 import { type DeadVotes, QUEUES, type QueuedVote, jobId, queuedVoteSchema, voteBatchSchema } from '@primaries/queue';
 import { settleReceipts, settleVoteBatch } from '@primaries/redis-protocols';
-import type { Running, WorkerContext } from '../context';
+import { dependencyFailure } from '@primaries/service-kit';
+import { type Running, type WorkerContext, onQueueError } from '../context';
 
 /**
  * Records batches of votes from the `votes` queue: ONE transaction per batch inserts the
@@ -176,14 +177,18 @@ export async function recordVoteBatch(deps: RecordVotesDeps, batchId: string, ra
   return { recorded: recorded.length, duplicates: good.length - recorded.length, dead: bad.length };
 }
 
+/** How soon a batch that met a store outage is tried again (attempts are not spent). */
+const OUTAGE_RETRY_MS = 2000;
+
 export async function startRecordVotes(ctx: WorkerContext, opts: RecordVotesOptions = {}): Promise<Running | null> {
   const prefix = ctx.bullPrefix;
   const redisPrefix = ctx.config.REDIS_PREFIX;
   const dead = new Queue(QUEUES.votesDead, { connection: ctx.connection(), prefix });
+  dead.on('error', onQueueError(ctx, 'dead-letter queue error'));
   const metrics = recordVotesMetrics(ctx.metrics);
   const deps: RecordVotesDeps = { db: ctx.db, redis: ctx.redis, redisPrefix, dead, metrics, candidates: new Map() };
 
-  const processor = async (job: Job) => {
+  const processor = async (job: Job, token?: string) => {
     const parsed = voteBatchSchema.safeParse(job.data);
     const batchId = parsed.success ? parsed.data.batchId : String(job.id);
     if (!parsed.success) {
@@ -198,6 +203,14 @@ export async function startRecordVotes(ctx: WorkerContext, opts: RecordVotesOpti
       ctx.log.debug({ batchId, ...out }, 'vote batch recorded');
       return out;
     } catch (err) {
+      const store = dependencyFailure(err);
+      if (store && token) {
+        // A store is away: wait for it without spending one of the batch's attempts (an
+        // outage longer than the backoff must not dead-letter votes), logged once.
+        ctx.outages.report(store, err);
+        await job.moveToDelayed(Date.now() + OUTAGE_RETRY_MS, token);
+        throw new DelayedError();
+      }
       // The last try: keep the votes for an operator instead of losing them with the job.
       if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
         await deadLetter(deps, batchId, 'exhausted', 'retries exhausted', parsed.data.votes);
@@ -220,7 +233,7 @@ export async function startRecordVotes(ctx: WorkerContext, opts: RecordVotesOpti
     ...(opts.lockDuration ? { lockDuration: opts.lockDuration } : {}),
     ...(opts.stalledInterval ? { stalledInterval: opts.stalledInterval } : {}),
   });
-  worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'record-votes worker error'));
+  worker.on('error', onQueueError(ctx, 'record-votes worker error'));
   worker.on('failed', (job, err) => ctx.log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: { message: err.message } }, 'vote batch failed'));
   await worker.waitUntilReady();
 
