@@ -102,11 +102,10 @@ async function main() {
     await step('~2,000,000 online ballots', async () => {
       await sql`create temporary table ranges as select contest_id, min(id) as first_id, count(*)::int as n from candidates group by 1`.execute(db);
       // 1–5 marks per ballot, spread over the contest's candidates.
-      await sql`insert into ballots (contest_id, marks, receipt_hash)
+      await sql`insert into ballots (contest_id, marks)
         select v.contest_id,
                (array[r.first_id + (v.member_id * 7) % r.n, r.first_id + (v.member_id * 13 + 1) % r.n, r.first_id + (v.member_id * 31 + 2) % r.n,
-                      r.first_id + (v.member_id * 17 + 3) % r.n, r.first_id + (v.member_id * 3 + 4) % r.n])[1:1 + (v.member_id % 5)::int],
-               decode(md5(v.member_id::text || '-' || v.contest_id), 'hex')
+                      r.first_id + (v.member_id * 17 + 3) % r.n, r.first_id + (v.member_id * 3 + 4) % r.n])[1:1 + (v.member_id % 5)::int]
         from voter_contests v join ranges r on r.contest_id = v.contest_id
         where v.member_id <= ${N.onlineVoters}`.execute(db);
     });

@@ -22,6 +22,24 @@ const mobileCodes = z
   .regex(/^\s*\d{3}(\s*,\s*\d{3})*\s*$/, 'a comma-separated list of 3-digit codes')
   .transform((s) => s.split(',').map((c) => c.trim()));
 
+/** `host:port` pairs, comma-separated; IPv6 hosts in brackets; a missing port is Sentinel's 26379. */
+const hostPortList = z
+  .string()
+  .transform((s, ctx) => {
+    const out: { host: string; port: number }[] = [];
+    for (const item of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]+))(?::(\d{1,5}))?$/.exec(item);
+      const port = m?.[3] === undefined ? 26379 : Number(m[3]);
+      if (!m || port < 1 || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: `"${item}" is not host:port` });
+        return z.NEVER;
+      }
+      out.push({ host: (m[1] ?? m[2])!, port });
+    }
+    if (out.length === 0) ctx.addIssue({ code: 'custom', message: 'names no sentinel' });
+    return out;
+  });
+
 export const LOOPBACK_PROXIES = ['127.0.0.1/8', '::1/128'];
 
 const common = {
@@ -30,6 +48,15 @@ const common = {
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and BullMQ queue: lets tests and several stacks share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('primaries'),
+  /**
+   * Redis Sentinel addresses: when set, every client asks them for the current master of
+   * REDIS_SENTINEL_NAME (and follows a failover); REDIS_URL then gives only the password,
+   * user, database number and TLS, not the host.
+   */
+  REDIS_SENTINELS: hostPortList.optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/).default('mymaster'),
+  /** The sentinels' own password, when they have one (`requirepass` in sentinel.conf). */
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
 };
 
 const database = {
@@ -100,6 +127,10 @@ export const voteSchema = z
     /** Votes waiting in the queue above which the vote site answers 503 + Retry-After. */
     VOTE_BACKLOG_LIMIT: z.coerce.number().int().min(1).default(200_000),
     VOTE_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+    /** The party hotline: on the voter site and in the sign-in SMS ("if this wasn't you, call …"). */
+    HOTLINE_PHONE: z.string().trim().min(3).max(32).regex(/^[+\d][\d\s()-]*$/, 'a phone number').default('+7 700 000 00 00'),
+    /** Where the results portal is, for the voter site's links. */
+    RESULTS_URL: z.string().url().default('http://localhost:8080/'),
   })
   .transform(withTrustedProxies)
   .superRefine((c, ctx) => {
@@ -165,6 +196,32 @@ export function loadConfig<S extends ServiceName>(service: S, env: Env = process
     throw new ConfigError(`invalid ${service} configuration:\n${lines.join('\n')}`);
   }
   return Object.freeze(result.data) as Readonly<z.infer<(typeof schemas)[S]>>;
+}
+
+/** The Redis settings every service has (a URL alone also names a Redis: tests and tools pass one). */
+export type RedisSettings =
+  | string
+  | Readonly<Pick<z.infer<z.ZodObject<typeof common>>, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD'>>;
+
+/** What an ioredis client needs beyond REDIS_URL to connect through Sentinel (names as ioredis spells them). */
+export interface SentinelOptions {
+  sentinels?: { host: string; port: number }[];
+  name?: string;
+  sentinelPassword?: string;
+}
+
+/**
+ * ioredis options that route a client through Sentinel when REDIS_SENTINELS is set, and
+ * nothing otherwise. ioredis then asks the sentinels for the master, reconnects to the new
+ * one after a failover, and still takes the password and database from REDIS_URL.
+ */
+export function redisSentinelOptions(settings: RedisSettings): SentinelOptions {
+  if (typeof settings === 'string' || !settings.REDIS_SENTINELS?.length) return {};
+  return {
+    sentinels: settings.REDIS_SENTINELS.map((s) => ({ host: s.host, port: s.port })),
+    name: settings.REDIS_SENTINEL_NAME,
+    ...(settings.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: settings.REDIS_SENTINEL_PASSWORD } : {}),
+  };
 }
 
 /** PHONE_MOBILE_CODES for commands (the register import), with the same validation as the services. */

@@ -1,4 +1,4 @@
-import { ConfigError, LOOPBACK_PROXIES, configKeys, loadConfig, mobileCodesFromEnv } from '../src';
+import { ConfigError, LOOPBACK_PROXIES, configKeys, loadConfig, mobileCodesFromEnv, redisSentinelOptions } from '../src';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -58,5 +58,43 @@ describe('PHONE_MOBILE_CODES', () => {
   it('refuses anything but 3-digit codes', () => {
     expect(() => loadConfig('vote', { PHONE_MOBILE_CODES: '70,747' })).toThrow(/PHONE_MOBILE_CODES/);
     expect(() => mobileCodesFromEnv({ PHONE_MOBILE_CODES: 'abc' })).toThrow(/PHONE_MOBILE_CODES/);
+  });
+});
+
+describe('REDIS_SENTINELS', () => {
+  it('is off by default: clients connect to REDIS_URL itself', () => {
+    const c = loadConfig('results', {});
+    expect(c.REDIS_SENTINELS).toBeUndefined();
+    expect(redisSentinelOptions(c)).toEqual({});
+    expect(redisSentinelOptions('redis://127.0.0.1:6379')).toEqual({});
+  });
+
+  it('gives every service ioredis sentinel options when set', () => {
+    const env = { REDIS_SENTINELS: 'redis-sentinel-0.redis:26379, 10.0.0.7:26380,[fd00::5]:26381,sentinel', REDIS_SENTINEL_NAME: 'primaries' };
+    for (const service of ['gateway', 'vote', 'results', 'worker'] as const) {
+      expect(configKeys(service)).toEqual(expect.arrayContaining(['REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD']));
+      expect(redisSentinelOptions(loadConfig(service, env))).toEqual({
+        sentinels: [
+          { host: 'redis-sentinel-0.redis', port: 26379 },
+          { host: '10.0.0.7', port: 26380 },
+          { host: 'fd00::5', port: 26381 },
+          { host: 'sentinel', port: 26379 },
+        ],
+        name: 'primaries',
+      });
+    }
+  });
+
+  it('defaults the master name and passes the sentinels\' password only when given', () => {
+    expect(redisSentinelOptions(loadConfig('gateway', { REDIS_SENTINELS: 's:26379' })).name).toBe('mymaster');
+    expect(redisSentinelOptions(loadConfig('gateway', { REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_PASSWORD: 'pw' })).sentinelPassword).toBe('pw');
+    expect(redisSentinelOptions(loadConfig('gateway', { REDIS_SENTINELS: 's:26379' }))).not.toHaveProperty('sentinelPassword');
+  });
+
+  it('refuses addresses that are not host:port', () => {
+    expect(() => loadConfig('vote', { REDIS_SENTINELS: 'a:26379,b:port' })).toThrow(/REDIS_SENTINELS: "b:port" is not host:port/);
+    expect(() => loadConfig('vote', { REDIS_SENTINELS: 'a:99999' })).toThrow(/REDIS_SENTINELS/);
+    expect(() => loadConfig('vote', { REDIS_SENTINELS: ' , ' })).toThrow(/REDIS_SENTINELS: names no sentinel/);
+    expect(() => loadConfig('vote', { REDIS_SENTINELS: 'a', REDIS_SENTINEL_NAME: 'two words' })).toThrow(/REDIS_SENTINEL_NAME/);
   });
 });

@@ -1,5 +1,6 @@
 export * from './database';
 export * from './migrate';
+export * from './grants';
 export type * from './tables/election.table';
 export type * from './tables/place.table';
 export type * from './tables/contest.table';
@@ -12,3 +13,5 @@ export * from './repositories/authorizations.repository';
 export * from './repositories/contests.repository';
 export * from './repositories/participation.repository';
 export * from './repositories/ballots.repository';
+export * from './repositories/receipts.repository';
+export * from './repositories/vote-batches.repository';

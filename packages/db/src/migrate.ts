@@ -1,10 +1,12 @@
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 import * as initial from './migrations/2026-11-21T0000-initial';
+import * as receipts from './migrations/2026-12-03T0200-receipts';
 
 // Migrations are listed here rather than read from disk, so they run the same under
 // tsx, jest and a bundled build. Names sort by timestamp.
 const migrations: Record<string, Migration> = {
   '2026-11-21T0000-initial': initial,
+  '2026-12-03T0200-receipts': receipts,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

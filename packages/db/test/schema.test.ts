@@ -23,7 +23,7 @@ describe('schema', () => {
 
   it('keeps ballots free of any member reference or timestamp', async () => {
     const cols = await sql<{ column_name: string }>`select column_name from information_schema.columns where table_name = 'ballots'`.execute(t.db);
-    expect(cols.rows.map((c) => c.column_name).sort()).toEqual(['contest_id', 'id', 'marks', 'receipt_hash']);
+    expect(cols.rows.map((c) => c.column_name).sort()).toEqual(['contest_id', 'id', 'marks']);
   });
 
   it('refuses to change or delete an audit event', async () => {

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+import { type RedisSettings, redisSentinelOptions } from '@primaries/config';
 
 /**
  * Queue names. BullMQ keys live under `<REDIS_PREFIX>:bull` (the `prefix` option), so a
@@ -22,16 +23,25 @@ export function bullPrefix(redisPrefix: string): string {
 }
 
 /**
+ * Every Redis client of the system is made here: REDIS_URL, through Sentinel when the
+ * settings name sentinels (REDIS_SENTINELS), with the caller's role options on top.
+ */
+export function redisClient(settings: RedisSettings, options: RedisOptions = {}): Redis {
+  const url = typeof settings === 'string' ? settings : settings.REDIS_URL;
+  return new Redis(url, { ...options, ...redisSentinelOptions(settings) });
+}
+
+/**
  * A connection for a BullMQ producer on the request path: fails fast when Redis is away
  * instead of buffering commands (BullMQ "going to production").
  */
-export function producerConnection(url: string): Redis {
-  return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+export function producerConnection(settings: RedisSettings): Redis {
+  return redisClient(settings, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
 }
 
 /** A connection for a BullMQ Worker: waits and retries forever (`maxRetriesPerRequest: null`). */
-export function workerConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true });
+export function workerConnection(settings: RedisSettings): Redis {
+  return redisClient(settings, { maxRetriesPerRequest: null, enableOfflineQueue: true });
 }
 
 /**

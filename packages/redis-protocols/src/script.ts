@@ -17,7 +17,8 @@ import type { Redis } from 'ioredis';
 interface LuaScript {
   /** A name for logs and readiness answers. */
   readonly name: string;
-  readonly numberOfKeys: number;
+  /** Keys the script takes; 'variable' for one whose key count is given per call (e.g. a marker per contest). */
+  readonly numberOfKeys: number | 'variable';
   readonly lua: string;
   /** SHA-1 of the text: what EVALSHA names and SCRIPT LOAD returns. */
   readonly sha: string;
@@ -26,7 +27,7 @@ interface LuaScript {
 const registry = new Map<string, LuaScript>();
 
 /** Defines and registers a script; names are unique across the package. */
-export function defineScript(name: string, numberOfKeys: number, lua: string): LuaScript {
+export function defineScript(name: string, numberOfKeys: number | 'variable', lua: string): LuaScript {
   if (registry.has(name)) throw new Error(`redis script ${name} is defined twice`);
   const script = Object.freeze({ name, numberOfKeys, lua, sha: createHash('sha1').update(lua).digest('hex') });
   registry.set(name, script);
@@ -82,12 +83,13 @@ function isNoScript(err: unknown): boolean {
 
 /** Runs a script by EVALSHA; on NOSCRIPT loads it again and retries once. */
 export async function runScript(redis: Redis, script: LuaScript, keys: readonly string[], args: ReadonlyArray<string | number> = []): Promise<unknown> {
-  if (keys.length !== script.numberOfKeys) throw new Error(`redis script ${script.name} takes ${script.numberOfKeys} keys, got ${keys.length}`);
+  if (script.numberOfKeys !== 'variable' && keys.length !== script.numberOfKeys) throw new Error(`redis script ${script.name} takes ${script.numberOfKeys} keys, got ${keys.length}`);
+  const n = keys.length;
   try {
-    return await redis.evalsha(script.sha, script.numberOfKeys, ...keys, ...args);
+    return await redis.evalsha(script.sha, n, ...keys, ...args);
   } catch (err) {
     if (!isNoScript(err)) throw err;
     await reload(redis, script);
-    return redis.evalsha(script.sha, script.numberOfKeys, ...keys, ...args);
+    return redis.evalsha(script.sha, n, ...keys, ...args);
   }
 }

@@ -4,8 +4,8 @@ import { defineScript, runScript } from './script';
 
 /**
  * The fast double-vote filter: a set per member and election holding the contest ids
- * already voted. Claiming all contests of a body and marking its receipt queued is one
- * script, so it is atomic and all-or-none. Postgres's participation primary key stays the
+ * already voted. Claiming all contests of a body and marking its receipts (one per contest
+ * ballot, issue #9) queued is one script, so it is atomic and all-or-none. Postgres's participation primary key stays the
  * real guard (the worker inserts with ON CONFLICT DO NOTHING).
  */
 
@@ -17,28 +17,28 @@ export function votedKey(prefix: string, electionId: number, memberId: string): 
   return `${prefix}:voted:${electionId}:${memberId}`;
 }
 
-// KEYS: voted set, receipt marker. ARGV: set TTL, marker TTL, marker value, contest ids…
+// KEYS: voted set, then the receipt markers. ARGV: set TTL, marker TTL, marker value, contest ids…
 // → 0 when claimed, else the first contest id already voted.
 const CLAIM = defineScript(
   'voted-claim',
-  2,
+  'variable',
   `
 for i = 4, #ARGV do
   if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 1 then return tonumber(ARGV[i]) end
 end
 for i = 4, #ARGV do redis.call('SADD', KEYS[1], ARGV[i]) end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
+for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[3], 'EX', ARGV[2]) end
 return 0`,
 );
 
-// Undoes a claim whose batch could not be queued. KEYS: voted set, receipt marker. ARGV: contest ids…
+// Undoes a claim whose batch could not be queued. KEYS: voted set, then the receipt markers. ARGV: contest ids…
 const RELEASE = defineScript(
   'voted-release',
-  2,
+  'variable',
   `
 for i = 1, #ARGV do redis.call('SREM', KEYS[1], ARGV[i]) end
-redis.call('DEL', KEYS[2])
+for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
 return 1`,
 );
 
@@ -47,19 +47,24 @@ interface VoterBallot {
   electionId: number;
   memberId: string;
   contestIds: readonly number[];
-  receiptHash: string;
+  /** One receipt hash per contest, in the same order. */
+  receiptHashes: readonly string[];
 }
 
-/** Claims every contest of one body and marks its receipt queued; null on success, else the first contest already voted. */
+function claimKeys(prefix: string, b: VoterBallot): string[] {
+  return [votedKey(prefix, b.electionId, b.memberId), ...b.receiptHashes.map((h) => receiptKey(prefix, h))];
+}
+
+/** Claims every contest of one body and marks its receipts queued; null on success, else the first contest already voted. */
 export async function claimContests(redis: Redis, prefix: string, b: VoterBallot): Promise<number | null> {
-  const keys = [votedKey(prefix, b.electionId, b.memberId), receiptKey(prefix, b.receiptHash)];
+  const keys = claimKeys(prefix, b);
   const r = Number(await runScript(redis, CLAIM, keys, [VOTED_SET_TTL_SECONDS, RECEIPT_MARKER_TTL_SECONDS, RECEIPT_QUEUED, ...b.contestIds]));
   return r === 0 ? null : r;
 }
 
 /** Undoes claimContests (the vote could not be queued, so the voter may try again). */
 export async function releaseContests(redis: Redis, prefix: string, b: VoterBallot): Promise<void> {
-  await runScript(redis, RELEASE, [votedKey(prefix, b.electionId, b.memberId), receiptKey(prefix, b.receiptHash)], [...b.contestIds]);
+  await runScript(redis, RELEASE, claimKeys(prefix, b), [...b.contestIds]);
 }
 
 /** Contest ids the pre-check set holds for a member. */

@@ -19,7 +19,7 @@ afterAll(async () => {
   await server.destroy();
 });
 
-const ballot = (memberId: string, receiptHash = 'a'.repeat(64)) => ({ electionId: 1, memberId, contestIds: [1, 2], receiptHash });
+const ballot = (memberId: string, receiptHash = 'a'.repeat(64)) => ({ electionId: 1, memberId, contestIds: [1, 2], receiptHashes: [receiptHash, receiptHash.replace(/^./, 'f')] });
 
 it('registers every script of the package once, each with its SHA-1', () => {
   const names = registeredScripts().map((s) => s.name);

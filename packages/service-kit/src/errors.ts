@@ -1,14 +1,43 @@
 import createError from '@fastify/error';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { OUTAGE_RETRY_AFTER_SECONDS, dependencyFailure } from './outages';
+import { errorMessage } from '@primaries/i18n';
+import { requestLanguage } from './language';
 
 /**
  * An error catalogue entry: a stable code, an HTTP status and a message template
  * (STYLE.md habit 4). `defineError('VOTE_ERR_WINDOW_CLOSED', 'Voting is closed', 403)`.
+ * The template is the default (English) wording; the words in kk/ru/en live in the
+ * message catalogues (`errors.<CODE>` in @primaries/i18n), filled with the same
+ * positional arguments, which each error keeps as `params`.
  */
 export function defineError(code: string, message: string, statusCode: number) {
-  return createError(code, message, statusCode);
+  const Base = createError(code, message, statusCode);
+  return class extends Base {
+    readonly params: readonly unknown[];
+    constructor(...args: unknown[]) {
+      super(...args);
+      this.params = args;
+    }
+  };
+}
+
+/**
+ * The one way an error body is written: `{error: {code, message}}` with the message in the
+ * request's `Accept-Language` (kk, ru, en) when the catalogue has it; the code never changes.
+ * Sets `Vary: Accept-Language` so shared caches keep one answer per language.
+ */
+export function errorBody(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  err: { code: string; message: string; params?: readonly unknown[] },
+  extra: Record<string, unknown> = {},
+): ErrorBody {
+  reply.header('vary', 'Accept-Language');
+  const lang = requestLanguage(request);
+  const message = (lang && errorMessage(lang, err.code, err.params)) || err.message;
+  return { error: { code: err.code, message, ...extra } };
 }
 
 /** Codes every service answers with, per prefix (VOTE, RESULTS, GATEWAY, WORKER). */
@@ -25,7 +54,7 @@ export function commonErrorCodes(prefix: string) {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: string; message: string; details?: unknown; [extra: string]: unknown };
 }
 
 /** The one error handler: `{error: {code, message}}`; clients see messages only for 4xx. */
@@ -66,14 +95,15 @@ export const errorHandlerPlugin = fp(
       if (store) request.log.debug({ errorCode: code, dependency: store }, 'store unavailable');
       else if (status === 503) request.log.warn({ errorCode: code }, 'service unavailable');
       else if (status >= 500) request.log.error({ err }, 'request failed');
-      const message = status < 500 ? err.message : 'Internal error';
-      const body: ErrorBody = { error: { code, message } };
+      // The catalogue's words for the code, in the client's language; a 5xx says nothing of its cause.
+      const params = code === err.code ? (err as { params?: readonly unknown[] }).params : undefined;
+      const body = errorBody(request, reply, { code, message: status < 500 ? err.message : 'Internal error', ...(params ? { params } : {}) });
       if (details !== undefined) body.error.details = details;
       if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
       reply.code(status).send(body);
     });
     app.setNotFoundHandler((request, reply) => {
-      reply.code(404).send({ error: { code: codes.notFound, message: `No route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody);
+      reply.code(404).send(errorBody(request, reply, { code: codes.notFound, message: `No route ${request.method} ${request.url.split('?')[0]}` }));
     });
   },
   { name: 'error-handler' },

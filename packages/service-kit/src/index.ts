@@ -5,3 +5,4 @@ export * from './redis';
 export * from './db';
 export * from './server';
 export * from './outages';
+export * from './language';

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisSettings } from '@primaries/config';
+import { redisClient } from '@primaries/queue';
 import { ensureScripts } from '@primaries/redis-protocols';
 
 declare module 'fastify' {
@@ -27,10 +29,10 @@ export function redisOptions(role: 'request' | 'worker'): RedisOptions {
     : { maxRetriesPerRequest: null, enableOfflineQueue: true };
 }
 
-/** A request-path ioredis client decorated as `app.redis`, checked by /ready, closed with the app. */
+/** A request-path ioredis client (through Sentinel when configured) decorated as `app.redis`, checked by /ready, closed with the app. */
 export const redisPlugin = fp(
-  async (app: FastifyInstance, opts: { url: string; prefix: string; client?: Redis }) => {
-    const redis = opts.client ?? new Redis(opts.url, redisOptions('request'));
+  async (app: FastifyInstance, opts: { connection: RedisSettings; prefix: string; client?: Redis }) => {
+    const redis = opts.client ?? redisClient(opts.connection, redisOptions('request'));
     // ioredis reconnects by itself; an 'error' event without a listener would crash the
     // process. One log line when Redis goes away and one when it is back, not one per retry.
     redis.on('error', (err) => app.outages.report('redis', err));

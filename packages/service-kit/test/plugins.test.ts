@@ -22,7 +22,7 @@ async function build() {
   await app.register(errorHandlerPlugin, { prefix: 'TEST' });
   await app.register(observabilityPlugin, { service: 'test' });
   await app.register(docsPlugin, { title: 'test', description: 'test' });
-  await app.register(redisPlugin, { url: r.url, prefix: r.prefix, client: r.redis });
+  await app.register(redisPlugin, { connection: r.url, prefix: r.prefix, client: r.redis });
   await app.register(dbPlugin, { url: t.url, service: 'test', db: t.db });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.post('/echo', { schema: { body: z.object({ n: z.number().int() }) } }, async (req) => ({ n: req.body.n }));

@@ -20,7 +20,7 @@ async function build() {
   const app = Fastify();
   await app.register(observabilityPlugin, { service: 'test' });
   // The request-path client as production makes it: fail fast, so it must be connected first.
-  await app.register(redisPlugin, { url: server.url, prefix: 'kit' });
+  await app.register(redisPlugin, { connection: server.url, prefix: 'kit' });
   await app.register(redisScriptsPlugin);
   return app;
 }

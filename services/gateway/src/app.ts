@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Gauge } from 'prom-client';
 import type { GatewayConfig } from '@primaries/config';
+import { redisClient } from '@primaries/queue';
 import { resultsKeys } from '@primaries/results-model';
 import { baseServerOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisOptions } from '@primaries/service-kit';
 import { GatewayErrors } from './errors';
@@ -37,7 +38,7 @@ export interface GatewayAppDeps {
  * subscription is down, entries still expire at the next scheduled refresh.
  */
 async function purgeOnNewSnapshot(app: FastifyInstance, cache: ResultsCache, config: GatewayConfig): Promise<void> {
-  const subscriber = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, disconnectTimeout: 200, lazyConnect: true });
+  const subscriber = redisClient(config, { maxRetriesPerRequest: null, disconnectTimeout: 200, lazyConnect: true });
   subscriber.on('error', () => {});
   subscriber.on('message', () => cache.clear());
   const subscribed = subscriber
@@ -82,8 +83,8 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
   });
   // A request-path client that fails fast, with a short command timeout: a slow Redis must not stall requests.
   // disconnectTimeout: ioredis keeps a timer of this length after disconnecting from a Redis it never reached.
-  const redis = deps.redis ?? new Redis(config.REDIS_URL, { ...redisOptions('request'), commandTimeout: 500, disconnectTimeout: 200 });
-  await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX, client: redis });
+  const redis = deps.redis ?? redisClient(config, { ...redisOptions('request'), commandTimeout: 500, disconnectTimeout: 200 });
+  await app.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, client: redis });
   if (!deps.redis) app.addHook('onClose', async () => void redis.disconnect());
   // Give the first connection a moment so the first requests are limited, but start without Redis if it is away.
   await firstConnection(redis, 2000);

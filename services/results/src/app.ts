@@ -1,6 +1,7 @@
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { ResultsConfig } from '@primaries/config';
+import { redisClient } from '@primaries/queue';
 import { baseServerOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisOptions, redisPlugin } from '@primaries/service-kit';
 import { backoff, snapshotStorePlugin } from './plugins/snapshot-store';
 import portalRoutes from './routes/portal';
@@ -23,10 +24,10 @@ export async function buildResultsApp(config: ResultsConfig, deps: ResultsAppDep
   await app.register(docsPlugin, { title: 'primaries results site', description: 'Interim and final results, turnout (shared/API.md)' });
   // Our own request-path client, so a close while Redis is down doesn't wait ioredis's
   // default 2 s for a dead socket to end.
-  const redis = deps.redis ?? new Redis(config.REDIS_URL, { ...redisOptions('request'), disconnectTimeout: 100, retryStrategy: backoff });
+  const redis = deps.redis ?? redisClient(config, { ...redisOptions('request'), disconnectTimeout: 100, retryStrategy: backoff });
   if (!deps.redis) app.addHook('onClose', async () => redis.disconnect());
-  await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX, client: redis });
-  await app.register(snapshotStorePlugin, { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, pollSeconds: config.RESULTS_POLL_SECONDS });
+  await app.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, client: redis });
+  await app.register(snapshotStorePlugin, { connection: config, prefix: config.REDIS_PREFIX, pollSeconds: config.RESULTS_POLL_SECONDS });
   await app.register(resultsRoutes, { prefix: '/api/v1/results', retryAfterSeconds: Math.min(config.RESULTS_POLL_SECONDS, 30) });
   await app.register(portalRoutes);
   return app;

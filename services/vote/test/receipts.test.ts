@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { waitFor } from '@primaries/testing';
+import { rebuildResults } from '../../worker/src/tally/rebuild';
 import { type VotingHarness, votingHarness } from './voting-fixtures';
 
 let h: VotingHarness;
@@ -12,27 +14,41 @@ afterAll(async () => {
 const status = async (receipt: string) => h.app.inject({ method: 'GET', url: `/api/v1/receipts/${receipt}` });
 
 describe('GET /api/v1/receipts/{receipt}', () => {
-  it('goes queued → recorded, and says nothing else (no choice, no voter)', async () => {
+  it('one receipt per contest ballot goes queued → recorded → counted, and says nothing else (no choice, no voter)', async () => {
     const member = await h.addMember(0, 0);
     const token = await h.token(member);
-    const selections = h.contestsOf(0, 0).map((id) => ({ contestId: id, candidateIds: [h.el.candidates[id]![3]!] }));
+    const contests = h.contestsOf(0, 0);
+    const selections = contests.map((id) => ({ contestId: id, candidateIds: [h.el.candidates[id]![3]!] }));
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/votes', headers: { authorization: `Bearer ${token}` }, payload: { selections } });
     expect(res.statusCode).toBe(202);
-    const { receipt } = res.json() as { receipt: string };
+    const { receipts } = res.json() as { receipts: Array<{ contestId: number; receipt: string }> };
+    expect(receipts.map((r) => r.contestId)).toEqual(contests);
+    // Independent receipts: no two alike, no shared part.
+    expect(new Set(receipts.map((r) => r.receipt)).size).toBe(contests.length);
 
-    const queued = await status(receipt);
-    expect(queued.statusCode).toBe(200);
-    expect(queued.json()).toEqual({ status: 'queued' });
+    for (const { receipt } of receipts) {
+      const queued = await status(receipt);
+      expect(queued.statusCode).toBe(200);
+      expect(queued.json()).toEqual({ status: 'queued' });
+    }
 
     const worker = await h.startWorker();
-    await waitFor(async () => (await status(receipt)).json().status === 'recorded', { message: 'recorded' });
+    for (const { receipt } of receipts) await waitFor(async () => (await status(receipt)).json().status === 'recorded', { message: 'recorded' });
     await worker.close();
-    const recorded = await status(receipt);
+    const recorded = await status(receipts[0]!.receipt);
     expect(recorded.json()).toEqual({ status: 'recorded' });
     expect(recorded.headers['cache-control']).toBe('no-store');
-    // The receipt itself is not stored anywhere, only its hash.
-    const ballots = await h.tdb.db.selectFrom('ballots').select('receipt_hash').execute();
-    expect(ballots.some((b) => b.receipt_hash.toString('base64url') === receipt || b.receipt_hash.toString('utf8').includes(receipt))).toBe(false);
+
+    // Counted once a published tally includes the ballot.
+    await rebuildResults(h.tdb.db, h.tr.redis, h.tr.prefix);
+    for (const { receipt } of receipts) expect((await status(receipt)).json()).toEqual({ status: 'counted' });
+
+    // The receipts themselves are not stored anywhere, only their hashes, and never on a ballot.
+    const rows = await sql<{ j: string }>`select row_to_json(r)::text j from receipts r`.execute(h.tdb.db);
+    expect(rows.rows).toHaveLength(contests.length);
+    for (const { receipt } of receipts) expect(rows.rows.some((r) => r.j.includes(receipt))).toBe(false);
+    const ballotColumns = await sql<{ c: string }>`select column_name c from information_schema.columns where table_name = 'ballots'`.execute(h.tdb.db);
+    expect(ballotColumns.rows.map((r) => r.c).filter((c) => /receipt/.test(c))).toEqual([]);
   });
 
   it('an unknown receipt → 404 VOTE_ERR_RECEIPT_UNKNOWN', async () => {

@@ -34,7 +34,7 @@ async function leftovers(memberId: string): Promise<{ voted: number; receipts: n
 }
 
 describe('POST /api/v1/votes', () => {
-  it('queues a whole ballot, answers 202 with a receipt, and the worker records it', async () => {
+  it('queues a whole ballot, answers 202 with a receipt per contest, and the worker records it', async () => {
     const member = await h.addMember(0, 0);
     const token = await h.token(member);
     const ballot = await h.app.inject({ method: 'GET', url: '/api/v1/ballot', headers: auth(token) });
@@ -45,10 +45,14 @@ describe('POST /api/v1/votes', () => {
 
     const res = await post(token, { selections });
     expect(res.statusCode).toBe(202);
-    const { receipt, status } = res.json();
+    const { receipts, status } = res.json() as { receipts: Array<{ contestId: number; receipt: string }>; status: string };
     expect(status).toBe('queued');
-    expect(receipt).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect((await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${receipt}` })).json()).toEqual({ status: 'queued' });
+    expect(receipts.map((r) => r.contestId)).toEqual(selections.map((s) => s.contestId));
+    for (const { receipt } of receipts) {
+      expect(receipt).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect((await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${receipt}` })).json()).toEqual({ status: 'queued' });
+    }
+    const receipt = receipts[0]!.receipt;
     expect(Number(await h.tr.redis.get(voteBacklogKey(h.tr.prefix)))).toBe(3);
 
     // A second body for the same contests is refused at once, before the worker ran.

@@ -21,14 +21,14 @@ async function main() {
 
   const connections: Redis[] = [];
   const connection = () => {
-    const c = workerConnection(config.REDIS_URL);
+    const c = workerConnection(config);
     // Redis going away is logged once (http.outages); the shared client logs it coming back.
     c.on('error', (err) => http.outages.report('redis', err));
     connections.push(c);
     return c;
   };
   const redis = connection();
-  await http.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX, client: redis });
+  await http.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, client: redis });
   await http.register(redisScriptsPlugin);
   await http.register(dbPlugin, { url: config.DATABASE_URL, service: 'worker', db });
   // Scripts loaded before any processor runs.

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Outages } from '@primaries/service-kit';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { loadConfig } from '@primaries/config';
@@ -60,6 +61,7 @@ async function enqueue(votes: unknown[], batchId = randomUUID()) {
 
 async function reset() {
   await tdb.db.deleteFrom('ballots').execute();
+  await tdb.db.deleteFrom('receipts').execute();
   await tdb.db.deleteFrom('participation').execute();
   await tr.redis.set(voteBacklogKey(tr.prefix), 0);
 }
@@ -201,6 +203,56 @@ describe('record-votes', () => {
       await waitFor(async () => (await counts()).ballots === 50, { message: 'retried batch recorded', timeoutMs: 15_000 });
       await new Promise((r) => setTimeout(r, 300));
       expect(await counts()).toEqual({ ballots: 50, participation: 50 });
+      expect(Number(await tr.redis.get(voteBacklogKey(tr.prefix)))).toBe(0);
+    } finally {
+      await locker.end();
+      await watcher.end();
+      await first.close();
+      await second?.close();
+    }
+  });
+
+  it('a crash after the batch committed but before its receipts were written: the retry writes exactly its receipts', async () => {
+    await reset();
+    const first = (await startRecordVotes(context()))!;
+    let second: Running | null = null;
+    const locker = new pg.Client({ connectionString: tdb.url });
+    await locker.connect();
+    const watcher = new pg.Client({ connectionString: tdb.url });
+    await watcher.connect();
+    try {
+      // The receipts table held: the batch commits its ballots, then stops at its receipts.
+      await locker.query('begin');
+      await locker.query('lock table receipts in exclusive mode');
+      const votes = members.slice(300, 320).map((m) => vote(m, el.contests.national));
+      // Two of them had already voted (on paper, say): their receipts must say rejected.
+      await tdb.db.insertInto('participation').values(members.slice(300, 302).map((m) => ({ member_id: m, contest_id: el.contests.national, channel: 'online' as const, polling_station_id: null }))).execute();
+      for (const v of votes) await tr.redis.set(receiptKey(tr.prefix, v.receiptHash), 'q');
+      const batchId = await enqueue(votes);
+      let pid = 0;
+      await waitFor(
+        async () => {
+          const r = await watcher.query(`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%insert into receipts%'`);
+          pid = r.rows[0]?.pid ?? 0;
+          return pid !== 0;
+        },
+        { message: 'worker blocked at the receipts' },
+      );
+      expect(await counts()).toEqual({ ballots: 18, participation: 20 });
+      await watcher.query('select pg_cancel_backend($1)', [pid]);
+      await first.close();
+      expect(await queue.getJobState(jobId('votes', batchId))).toBe('delayed');
+      await locker.query('commit');
+      second = (await startRecordVotes(context()))!;
+      await waitFor(async () => (await tdb.db.selectFrom('receipts').select('status').execute()).length === 18, { message: 'receipts written', timeoutMs: 15_000 });
+      await waitFor(async () => (await queue.getJob(jobId('votes', batchId))) === undefined, { message: 'job done' });
+      // Nothing doubled, nothing lost: 18 ballots, 18 receipts, and the two duplicates refused.
+      expect(await counts()).toEqual({ ballots: 18, participation: 20 });
+      const held = await tdb.db.selectFrom('receipts').select((e) => sql<string>`encode(${e.ref('receipt_hash')}, 'hex')`.as('h')).execute();
+      expect(held.map((r) => r.h).sort()).toEqual(votes.slice(2).map((v) => v.receiptHash).sort());
+      for (const v of votes.slice(2)) expect(await tr.redis.exists(receiptKey(tr.prefix, v.receiptHash))).toBe(0);
+      for (const v of votes.slice(0, 2)) expect(await tr.redis.get(receiptKey(tr.prefix, v.receiptHash))).toBe('r');
+      expect(await tdb.db.selectFrom('recorded_vote_batches').selectAll().execute()).toEqual([]);
       expect(Number(await tr.redis.get(voteBacklogKey(tr.prefix)))).toBe(0);
     } finally {
       await locker.end();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import pg from 'pg';
-import { createDb, migrateToLatest } from '@primaries/db';
+import { DEFAULT_SERVICE_ROLES, applyServiceGrants, createDb, migrateToLatest, serviceGrantStatements } from '@primaries/db';
 import { databaseUrl } from '../env';
 
 /** Creates the database named in the URL when the server has none by that name. */
@@ -37,5 +37,25 @@ export function registerDbCommands(program: Command): void {
     .action(async () => {
       const applied = await migrate();
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+    });
+  db.command('grants')
+    .description("Grant each service's database role what it may do (run after migrate, as the database owner)")
+    .option('--vote-role <name>', 'the vote service\'s role', DEFAULT_SERVICE_ROLES.vote)
+    .option('--worker-role <name>', 'the worker\'s role', DEFAULT_SERVICE_ROLES.worker)
+    .option('--admin-role <name>', 'the admin service\'s role', DEFAULT_SERVICE_ROLES.admin)
+    .option('--print', 'print the statements instead of running them')
+    .action(async (opts: { voteRole: string; workerRole: string; adminRole: string; print?: boolean }) => {
+      const roles = { vote: opts.voteRole, worker: opts.workerRole, admin: opts.adminRole };
+      if (opts.print) {
+        for (const statement of serviceGrantStatements(roles)) console.log(`${statement};`);
+        return;
+      }
+      const handle = createDb({ url: databaseUrl(), poolMax: 1, applicationName: 'primaries-grants' });
+      try {
+        await applyServiceGrants(handle, roles);
+        console.log(`granted: ${roles.vote} (vote), ${roles.worker} (worker), ${roles.admin} (admin)`);
+      } finally {
+        await handle.destroy();
+      }
     });
 }

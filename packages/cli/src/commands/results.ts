@@ -1,10 +1,9 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { Redis } from 'ioredis';
 import { loadConfig } from '@primaries/config';
 import { createDb } from '@primaries/db';
-import { QUEUES, type TallyJob, type TallyJobResult, bullPrefix, workerConnection } from '@primaries/queue';
+import { QUEUES, type TallyJob, type TallyJobResult, bullPrefix, redisClient, workerConnection } from '@primaries/queue';
 import { resultsKeys, snapshotSchema } from '@primaries/results-model';
 import { rebuildResults } from '@primaries/worker/src/tally/rebuild';
 
@@ -34,7 +33,7 @@ export function registerResultsCommands(program: Command): void {
       let result: TallyJobResult;
       if (opts.direct) {
         const db = createDb({ url: config.DATABASE_URL, poolMax: 6, applicationName: 'primaries-results-rebuild' });
-        const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+        const redis = redisClient(config, { maxRetriesPerRequest: 3 });
         try {
           const { snapshot: _snapshot, ...summary } = await rebuildResults(db, redis, config.REDIS_PREFIX, {
             ...(opts.election ? { electionId: opts.election } : {}),
@@ -47,9 +46,9 @@ export function registerResultsCommands(program: Command): void {
         }
       } else {
         const prefix = bullPrefix(config.REDIS_PREFIX);
-        const connection = workerConnection(config.REDIS_URL);
+        const connection = workerConnection(config);
         const queue = new Queue<TallyJob, TallyJobResult>(QUEUES.tallies, { connection, prefix });
-        const eventsConnection = workerConnection(config.REDIS_URL);
+        const eventsConnection = workerConnection(config);
         const events = new QueueEvents(QUEUES.tallies, { connection: eventsConnection, prefix });
         try {
           await events.waitUntilReady();
@@ -82,7 +81,7 @@ export function registerResultsCommands(program: Command): void {
     .description("Print a summary of the current snapshot (what the results site serves)")
     .action(async () => {
       const config = loadConfig('results');
-      const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+      const redis = redisClient(config, { maxRetriesPerRequest: 3 });
       try {
         const keys = resultsKeys(config.REDIS_PREFIX);
         const current = await redis.get(keys.current);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
 import { loadConfig } from '@primaries/config';
+import { redisClient } from '@primaries/queue';
 import { outboxEntry, outboxKey } from '@primaries/redis-protocols';
 
 /**
@@ -18,7 +18,7 @@ export function registerSmsCommands(program: Command): void {
     .action(async (opts: { last: string; once?: boolean; phone?: string }) => {
       const config = loadConfig('worker');
       const key = outboxKey(config.REDIS_PREFIX);
-      const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+      const redis = redisClient(config, { maxRetriesPerRequest: null });
       const print = (fields: string[]) => {
         const m = outboxEntry(fields);
         if (!opts.phone || m.to === opts.phone) console.log(`${m.sentAt}  ${m.to}  ${m.text}`);

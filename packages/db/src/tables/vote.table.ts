@@ -14,12 +14,30 @@ export interface ParticipationTable {
 export type Participation = Selectable<ParticipationTable>;
 export type NewParticipation = Insertable<ParticipationTable>;
 
-/** An anonymous ballot: no member, no time, a random id. */
+/** An anonymous ballot: no member, no time, no receipt, a random id. */
 export interface BallotTable {
   id: Generated<string>;
   contest_id: number;
   marks: number[];
-  receipt_hash: Buffer;
 }
 export type Ballot = Selectable<BallotTable>;
 export type NewBallot = Insertable<BallotTable>;
+
+/**
+ * recorded → released → counting → counted: where the contest ballot behind a receipt is.
+ * Never a member, never a choice, never written in the transaction of its ballot.
+ */
+export type ReceiptStatus = 'recorded' | 'released' | 'counting' | 'counted';
+
+/** One receipt per contest ballot (issue #9), keyed by the receipt's SHA-256. */
+export interface ReceiptTable {
+  receipt_hash: Buffer;
+  contest_id: number;
+  status: ReceiptStatus;
+}
+
+/** The votes of a batch its transaction recorded, until the batch's receipts are written. */
+export interface RecordedVoteBatchTable {
+  batch_id: string;
+  recorded: number[];
+}

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Redis } from 'ioredis';
 import { Gauge } from 'prom-client';
+import type { RedisSettings } from '@primaries/config';
+import { redisClient } from '@primaries/queue';
 import { resultsKeys, snapshotSchema } from '@primaries/results-model';
 import { type RenderedSnapshot, renderSnapshot } from '../render';
 
@@ -27,7 +28,7 @@ export function backoff(times: number): number {
 }
 
 export interface SnapshotStoreOptions {
-  redisUrl: string;
+  connection: RedisSettings;
   prefix: string;
   pollSeconds: number;
 }
@@ -112,7 +113,7 @@ export const snapshotStorePlugin = fp(
 
     // Subscriber: its own connection (a subscribed client can't run GET). It resubscribes
     // after a reconnect, and we reload then, since notifications sent meanwhile are lost.
-    const sub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, disconnectTimeout: 100, retryStrategy: backoff });
+    const sub = redisClient(opts.connection, { maxRetriesPerRequest: null, disconnectTimeout: 100, retryStrategy: backoff });
     let subDown = false;
     sub.on('error', (err) => {
       if (!subDown) app.log.warn({ err: { message: err.message } }, 'results subscriber lost Redis; will reconnect');

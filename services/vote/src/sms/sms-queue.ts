@@ -43,7 +43,7 @@ const POLL_MS = 500;
 export const smsQueuePlugin = fp(
   async (app: FastifyInstance) => {
     const config = app.config;
-    const connection = producerConnection(config.REDIS_URL);
+    const connection = producerConnection(config);
     // Redis going away is logged once by app.outages (the app's own client logs it coming back).
     connection.on('error', (err) => app.outages.report('redis', err));
     // A fail-fast client refuses commands until connected: give it a moment at start. If

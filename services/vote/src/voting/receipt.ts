@@ -24,7 +24,7 @@ export function newReceipt(): { receipt: string; hash: string } {
   return { receipt, hash: hashReceipt(receipt) };
 }
 
-/** SHA-256 of a receipt, hex: what ballots.receipt_hash and Redis markers hold. */
+/** SHA-256 of a receipt, hex: what receipts.receipt_hash and the Redis markers hold. */
 export function hashReceipt(receipt: string): string {
   return createHash('sha256').update(receipt).digest('hex');
 }

@@ -5,12 +5,15 @@ import type { Kysely } from 'kysely';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import {
   type Database,
-  type NewAnonymousBallot,
   candidateIdsByContest,
   existingMemberIds,
   insertBallots,
+  forgetRecordedVotes,
   insertOnlineParticipation,
-  recordedReceiptHashes,
+  insertReceipts,
+  knownReceiptHashes,
+  noteRecordedVotes,
+  recordedVotesOf,
 } from '@primaries/db';
 import { type DeadVotes, QUEUES, type QueuedVote, jobId, queuedVoteSchema, voteBatchSchema } from '@primaries/queue';
 import { settleReceipts, settleVoteBatch } from '@primaries/redis-protocols';
@@ -92,16 +95,22 @@ async function deadLetter(deps: RecordVotesDeps, batchId: string, part: string, 
   deps.metrics.dead.inc({ reason }, votes.length);
 }
 
+/** A vote that can be recorded, and where it sits in the job's list. */
+interface GoodVote {
+  vote: QueuedVote;
+  index: number;
+}
+
 /** Splits a batch into votes that can be recorded and votes that never can. */
-async function sortOut(deps: RecordVotesDeps, raw: unknown[]): Promise<{ good: QueuedVote[]; bad: Array<{ vote: unknown; reason: string }> }> {
+async function sortOut(deps: RecordVotesDeps, raw: unknown[]): Promise<{ good: GoodVote[]; bad: Array<{ vote: unknown; reason: string }> }> {
   const bad: Array<{ vote: unknown; reason: string }> = [];
-  const parsed: QueuedVote[] = [];
-  for (const v of raw) {
+  const parsed: GoodVote[] = [];
+  raw.forEach((v, index) => {
     const r = queuedVoteSchema.safeParse(v);
-    if (r.success) parsed.push(r.data);
+    if (r.success) parsed.push({ vote: r.data, index });
     else bad.push({ vote: v, reason: 'malformed vote' });
-  }
-  const contestIds = [...new Set(parsed.map((v) => v.contestId))];
+  });
+  const contestIds = [...new Set(parsed.map((g) => g.vote.contestId))];
   const missing = contestIds.filter((id) => !deps.candidates.has(id));
   const refresh = async (ids: number[]) => {
     const loaded = await candidateIdsByContest(deps.db, ids);
@@ -111,20 +120,53 @@ async function sortOut(deps: RecordVotesDeps, raw: unknown[]): Promise<{ good: Q
   // A mark not in the cached list: reload those contests once (a candidate added late).
   const stale = contestIds.filter((id) => {
     const set = deps.candidates.get(id);
-    return set && parsed.some((v) => v.contestId === id && v.marks.some((m) => !set.has(m)));
+    return set && parsed.some(({ vote: v }) => v.contestId === id && v.marks.some((m) => !set.has(m)));
   });
   if (stale.length) await refresh(stale);
-  const members = await existingMemberIds(deps.db, [...new Set(parsed.map((v) => v.memberId))]);
-  const good: QueuedVote[] = [];
-  for (const v of parsed) {
+  const members = await existingMemberIds(deps.db, [...new Set(parsed.map((g) => g.vote.memberId))]);
+  const good: GoodVote[] = [];
+  for (const g of parsed) {
+    const v = g.vote;
     const cands = deps.candidates.get(v.contestId);
     if (!cands) bad.push({ vote: v, reason: 'unknown contest' });
     else if (!members.has(v.memberId)) bad.push({ vote: v, reason: 'unknown member' });
     else if (v.marks.some((m) => !cands.has(m))) bad.push({ vote: v, reason: 'unknown candidate' });
     else if (new Set(v.marks).size !== v.marks.length) bad.push({ vote: v, reason: 'duplicate mark' });
-    else good.push(v);
+    else good.push(g);
   }
   return { good, bad };
+}
+
+/**
+ * The batch's transaction: participation rows (ON CONFLICT DO NOTHING), the ballots of the
+ * pairs that were new, in a shuffled order, and a note of which votes (by index) it
+ * recorded. Returns those indexes. No receipt is written here.
+ */
+async function recordBatchVotes(deps: Pick<RecordVotesDeps, 'db'>, batchId: string, good: readonly GoodVote[]): Promise<number[]> {
+  // Sorted by key so concurrent batches take row locks in the same order (no deadlocks);
+  // the same (member, contest) twice in one batch keeps the first.
+  const seen = new Set<string>();
+  const unique = good
+    .slice()
+    .sort(({ vote: a }, { vote: b }) => (a.memberId === b.memberId ? a.contestId - b.contestId : a.memberId.length - b.memberId.length || (a.memberId < b.memberId ? -1 : 1)))
+    .filter(({ vote: v }) => {
+      const k = `${v.memberId}:${v.contestId}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  return deps.db.transaction().execute(async (trx) => {
+    const inserted = await insertOnlineParticipation(
+      trx,
+      unique.map((g) => g.vote.memberId),
+      unique.map((g) => g.vote.contestId),
+    );
+    const mine = unique.filter(({ vote: v }) => inserted.has(`${v.memberId}:${v.contestId}`));
+    await insertBallots(trx, shuffle(mine.map(({ vote: v }) => ({ contestId: v.contestId, marks: v.marks }))));
+    const indexes = mine.map((g) => g.index).sort((a, b) => a - b);
+    await noteRecordedVotes(trx, batchId, indexes);
+    return indexes;
+  });
 }
 
 /**
@@ -137,44 +179,26 @@ export async function recordVoteBatch(deps: RecordVotesDeps, batchId: string, ra
   for (const b of bad) byReason.set(b.reason, [...(byReason.get(b.reason) ?? []), b.vote]);
   for (const [reason, votes] of byReason) await deadLetter(deps, batchId, reason.replace(/\s+/g, '_'), reason, votes);
 
-  // Sorted by key so concurrent batches take row locks in the same order (no deadlocks);
-  // the same (member, contest) twice in one batch keeps the first.
-  const seen = new Set<string>();
-  const unique = good
-    .slice()
-    .sort((a, b) => (a.memberId === b.memberId ? a.contestId - b.contestId : a.memberId.length - b.memberId.length || (a.memberId < b.memberId ? -1 : 1)))
-    .filter((v) => {
-      const k = `${v.memberId}:${v.contestId}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
+  // A retry after the batch's transaction committed reads what it recorded back.
+  const earlier = await recordedVotesOf(deps.db, batchId);
+  const recorded = new Set(earlier ?? (await recordBatchVotes(deps, batchId, good)));
 
-  let recorded: NewAnonymousBallot[] = [];
+  // The receipts of the recorded votes, in a transaction of their own (never the ballots').
   await deps.db.transaction().execute(async (trx) => {
-    const inserted = await insertOnlineParticipation(
-      trx,
-      unique.map((v) => v.memberId),
-      unique.map((v) => v.contestId),
-    );
-    recorded = shuffle(
-      unique.filter((v) => inserted.has(`${v.memberId}:${v.contestId}`)).map((v) => ({ contestId: v.contestId, marks: v.marks, receiptHash: v.receiptHash })),
-    );
-    await insertBallots(trx, recorded);
+    await insertReceipts(trx, good.filter((g) => recorded.has(g.index)).map(({ vote: v }) => ({ hash: v.receiptHash, contestId: v.contestId })), 'released');
+    await forgetRecordedVotes(trx, batchId);
   });
 
-  // Receipts: recorded ones lose their queued marker; one with no ballot at all was refused.
-  const withBallots = new Set(recorded.map((b) => b.receiptHash));
+  // Redis markers: a recorded receipt loses its queued marker; one never recorded was refused.
   const receipts = [...new Set(raw.map((v) => (v as { receiptHash?: unknown })?.receiptHash).filter((h): h is string => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)))];
-  const unsure = receipts.filter((h) => !withBallots.has(h));
-  const alsoRecorded = await recordedReceiptHashes(deps.db, unsure);
-  const isRecorded = (h: string) => withBallots.has(h) || alsoRecorded.has(h);
-  await settleReceipts(deps.redis, deps.redisPrefix, receipts.filter(isRecorded), receipts.filter((h) => !isRecorded(h)));
+  const known = await knownReceiptHashes(deps.db, receipts);
+  await settleReceipts(deps.redis, deps.redisPrefix, receipts.filter((h) => known.has(h)), receipts.filter((h) => !known.has(h)));
   await settleBacklog(deps, batchId, raw.length);
 
-  deps.metrics.recorded.inc(recorded.length);
-  deps.metrics.duplicates.inc(good.length - recorded.length);
-  return { recorded: recorded.length, duplicates: good.length - recorded.length, dead: bad.length };
+  // A retry after the commit reports what the crashed try recorded but never counted.
+  deps.metrics.recorded.inc(recorded.size);
+  deps.metrics.duplicates.inc(good.length - recorded.size);
+  return { recorded: recorded.size, duplicates: good.length - recorded.size, dead: bad.length };
 }
 
 /** How soon a batch that met a store outage is tried again (attempts are not spent). */

@@ -1,16 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { countBallotsByReceipt } from '@primaries/db';
+import { receiptStatus } from '@primaries/db';
 import { readReceiptMarker } from '@primaries/redis-protocols';
 import { VoteErrors } from '../../errors';
 import { RECEIPT_PATTERN, hashReceipt } from '../../voting/receipt';
 
 const params = z.object({ receipt: z.string().regex(RECEIPT_PATTERN) });
-const answer = z.object({ status: z.enum(['queued', 'recorded', 'rejected']) });
+const answer = z.object({ status: z.enum(['queued', 'recorded', 'counted', 'rejected']) });
 
 /**
- * GET /api/v1/receipts/{receipt}: whether the ballot behind a receipt is still queued or
- * recorded. Anyone may ask; the answer holds no choice and no voter.
+ * GET /api/v1/receipts/{receipt}: where the contest ballot behind a receipt is — queued (in
+ * the queue), recorded (in Postgres, sealed or released), counted (released and included in
+ * a published tally), or rejected (never recorded: the member had already voted in that
+ * contest). Anyone may ask; the answer holds no choice and no voter.
  */
 export default async function routes(app: FastifyInstance): Promise<void> {
   app.get(
@@ -22,7 +24,9 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       reply.header('cache-control', 'no-store');
       const marker = await readReceiptMarker(app.redis, app.redisPrefix, hash);
       if (marker) return { status: marker };
-      if ((await countBallotsByReceipt(app.db, hash)) > 0) return { status: 'recorded' as const };
+      const status = await receiptStatus(app.db, hash);
+      if (status === 'counted') return { status: 'counted' as const };
+      if (status) return { status: 'recorded' as const };
       throw new VoteErrors.RECEIPT_UNKNOWN();
     },
   );

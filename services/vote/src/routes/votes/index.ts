@@ -36,12 +36,16 @@ function problemError(p: BallotProblem, contests: ReadonlyMap<number, BallotCont
   }
 }
 
-const accepted = z.object({ receipt: z.string(), status: z.literal('queued') });
+const accepted = z.object({
+  /** One receipt per contest ballot, each independent of the others (no shared hash). */
+  receipts: z.array(z.object({ contestId: z.number().int(), receipt: z.string() })),
+  status: z.literal('queued'),
+});
 
 /**
  * POST /api/v1/votes: check the ballot against the voter's contests, claim the contests in
- * the Redis pre-check (all or none), queue the votes in the tick's batch, answer 202 with a
- * receipt once the batch is in Redis. Nothing of the choice is logged.
+ * the Redis pre-check (all or none), queue the votes in the tick's batch, answer 202 with one
+ * receipt per contest ballot once the batch is in Redis. Nothing of the choice is logged.
  */
 export default async function routes(app: FastifyInstance): Promise<void> {
   const config = app.config;
@@ -112,8 +116,8 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       // Shed load before claiming anything: the voter can simply retry later.
       if (backlog.value >= config.VOTE_BACKLOG_LIMIT) throw refuse(unavailable(RETRY_AFTER_BACKLOG_SECONDS));
 
-      const { receipt, hash } = newReceipt();
-      const claim = { electionId: session.electionId, memberId, contestIds: checked.map((c) => c.contestId), receiptHash: hash };
+      const receipts = checked.map(() => newReceipt());
+      const claim = { electionId: session.electionId, memberId, contestIds: checked.map((c) => c.contestId), receiptHashes: receipts.map((r) => r.hash) };
       let conflict: number | null;
       try {
         conflict = await claimContests(app.redis, prefix, claim);
@@ -124,7 +128,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       if (conflict !== null) throw refuse(new VoteErrors.ALREADY_VOTED(conflict));
 
       try {
-        await batcher.submit(checked.map((c) => ({ memberId, contestId: c.contestId, marks: c.marks, receiptHash: hash })));
+        await batcher.submit(checked.map((c, i) => ({ memberId, contestId: c.contestId, marks: c.marks, receiptHash: claim.receiptHashes[i]! })));
       } catch (err) {
         // Not queued: undo the claim so the voter can try again.
         app.outages.reportOrLog(err, request.log, 'vote batch not queued');
@@ -132,7 +136,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         throw refuse(unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS));
       }
       reply.code(202).header('cache-control', 'no-store');
-      return { receipt, status: 'queued' as const };
+      return { receipts: checked.map((c, i) => ({ contestId: c.contestId, receipt: receipts[i]!.receipt })), status: 'queued' as const };
     },
   );
 }

@@ -1,0 +1,53 @@
+import { type Kysely, type Transaction, sql } from 'kysely';
+import type { Database } from '../database';
+import type { ReceiptStatus } from '../tables/vote.table';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** A receipt to record: the SHA-256 (hex) of one contest ballot's receipt, and its contest. */
+export interface NewReceipt {
+  hash: string;
+  contestId: number;
+}
+
+/**
+ * Records receipts with a status, in one statement; a receipt already there keeps its own
+ * (a replayed batch). Never called in the transaction that writes the ballots they stand for.
+ */
+export async function insertReceipts(db: Db, receipts: readonly NewReceipt[], status: ReceiptStatus): Promise<void> {
+  if (receipts.length === 0) return;
+  await sql`
+    insert into receipts (receipt_hash, contest_id, status)
+    select decode(h, 'hex'), c, ${status} from unnest(${receipts.map((r) => r.hash)}::text[], ${receipts.map((r) => r.contestId)}::int[]) as t(h, c)
+    on conflict (receipt_hash) do nothing`.execute(db);
+}
+
+/** Which of these receipt hashes (hex) are recorded, whatever their status. */
+export async function knownReceiptHashes(db: Db, hashes: readonly string[]): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const { rows } = await sql<{ h: string }>`
+    select encode(receipt_hash, 'hex') as h from receipts
+    where receipt_hash = any(array(select decode(x, 'hex') from unnest(${[...hashes]}::text[]) as x))`.execute(db);
+  return new Set(rows.map((r) => r.h));
+}
+
+/** The status of one receipt (hash hex), or null when Postgres has never recorded it. */
+export async function receiptStatus(db: Db, hash: string): Promise<ReceiptStatus | null> {
+  const { rows } = await sql<{ status: ReceiptStatus }>`select status from receipts where receipt_hash = decode(${hash}, 'hex')`.execute(db);
+  return rows[0]?.status ?? null;
+}
+
+/**
+ * Before a tally is built: every released receipt is about to be counted. Returns how many.
+ * (A receipt released while the tally runs stays `released` until the next one.)
+ */
+export async function beginCountingReceipts(db: Db): Promise<number> {
+  const r = await sql`update receipts set status = 'counting' where status = 'released'`.execute(db);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
+/** After a tally is published: the receipts it counted say so. Returns how many. */
+export async function finishCountingReceipts(db: Db): Promise<number> {
+  const r = await sql`update receipts set status = 'counted' where status = 'counting'`.execute(db);
+  return Number(r.numAffectedRows ?? 0n);
+}

@@ -1,0 +1,43 @@
+import type { errors as en } from '../en/errors';
+
+export const errors: Record<keyof typeof en, string> = {
+  'errors.common.VALIDATION': 'Сұрау дұрыс емес: енгізілген деректерді тексеріңіз',
+  'errors.common.NOT_FOUND': 'Табылмады',
+  'errors.common.RATE_LIMITED': 'Сұраулар тым көп; сәлден соң қайталаңыз',
+  'errors.common.INTERNAL': 'Ішкі қате',
+  'errors.common.UNAVAILABLE': 'Қызмет бос емес; сәлден соң қайталаңыз',
+  'errors.common.PAYLOAD_TOO_LARGE': 'Сұрау тым үлкен',
+  'errors.common.BAD_CONTENT_TYPE': 'Сұрау мазмұнының түрі қате',
+
+  'errors.GATEWAY_ERR_UNKNOWN_HOST': 'Бұл мекенжайда сайт жоқ',
+  'errors.GATEWAY_ERR_RATE_LIMITED': 'Бұл мекенжайдан сұраулар тым көп; {0} с кейін қайталаңыз',
+  'errors.GATEWAY_ERR_UPSTREAM_UNAVAILABLE': '{0} қызметі қолжетімсіз; сәлден соң қайталаңыз',
+  'errors.GATEWAY_ERR_UPSTREAM_TIMEOUT': '{0} қызметі уақытында жауап бермеді',
+  'errors.GATEWAY_ERR_UPSTREAM_FAILED': '{0} қызметі жауап бере алмады',
+  'errors.GATEWAY_ERR_BAD_PATH': 'Сұраудың бұл жолын жіберуге болмайды',
+
+  'errors.VOTE_ERR_AUTH_REJECTED': 'Авторизациядан бас тартылды',
+  'errors.VOTE_ERR_UNAUTHORIZED': 'Жарамды кіру токені қажет',
+  'errors.VOTE_ERR_WINDOW_CLOSED': 'Дауыс беру қазір жүріп жатқан жоқ',
+  'errors.VOTE_ERR_NOT_ELIGIBLE': 'Бұл партия мүшесі осы сайлауда дауыс бере алмайды',
+  'errors.VOTE_ERR_NOT_YOUR_CONTEST': '{0} бағдарламасы сіздің бюллетеніңізде жоқ',
+  'errors.VOTE_ERR_DUPLICATE_CONTEST': '{0} бағдарламасы бірнеше рет көрсетілген',
+  'errors.VOTE_ERR_UNKNOWN_CANDIDATE': '{0} кандидаты {1} бағдарламасында жоқ',
+  'errors.VOTE_ERR_CANDIDATE_REMOVED': '{0} кандидаты {1} бағдарламасынан алынып тасталды',
+  'errors.VOTE_ERR_TOO_MANY_MARKS': '{0} бағдарламасында ең көбі {1} белгі қоюға болады',
+  'errors.VOTE_ERR_DUPLICATE_MARK': '{0} кандидаты {1} бағдарламасында екі рет белгіленген',
+  'errors.VOTE_ERR_ALREADY_VOTED': 'Сіз {0} бағдарламасында дауыс беріп қойдыңыз',
+  'errors.VOTE_ERR_RECEIPT_UNKNOWN': 'Мұндай түбіртек жоқ',
+  'errors.VOTE_ERR_UNAVAILABLE': 'Дауыс беру жүйесі бос емес; сәлден соң қайталаңыз',
+  'errors.VOTE_ERR_NO_ELECTION': 'Сайлау құрылмаған',
+  'errors.VOTE_ERR_IP_IN_USE': 'Бұл желіден басқа партия мүшесі кіріп қойған; өз байланысыңызды немесе сайлау учаскесін пайдаланыңыз',
+  'errors.VOTE_ERR_CODE_LIMIT': 'Код сұраулары тым көп; кейінірек қайталаңыз',
+  'errors.VOTE_ERR_RESEND_TOO_SOON': 'Код жаңа ғана жіберілді; қайта сұрамас бұрын күтіңіз',
+  'errors.VOTE_ERR_SMS_BUSY': 'Кодтар кезекте; бір минуттан соң қайталаңыз',
+  'errors.VOTE_ERR_CODE_INVALID': 'Код қате; қалған әрекет саны: {0}',
+  'errors.VOTE_ERR_CODE_EXPIRED': 'Кодтың мерзімі өтті немесе ол пайдаланылды; жаңасын сұраңыз',
+  'errors.VOTE_ERR_CODE_LOCKED': 'Қате кодтар тым көп; жаңасын сұраңыз',
+
+  'errors.RESULTS_ERR_NOT_READY': 'Қорытынды әлі жарияланған жоқ',
+  'errors.RESULTS_ERR_CONTEST_NOT_FOUND': 'Қорытындыда мұндай бағдарлама жоқ',
+};

@@ -1,0 +1,5 @@
+import type { sms as en } from '../en/sms';
+
+export const sms: Record<keyof typeof en, string> = {
+  'sms.signInNotice': 'Праймериз: {time} дауыс беруге кіру жасалды. Бұл сіз болмасаңыз, {hotline} нөміріне хабарласыңыз.',
+};

@@ -1,0 +1,43 @@
+import type { errors as en } from '../en/errors';
+
+export const errors: Record<keyof typeof en, string> = {
+  'errors.common.VALIDATION': 'Запрос неверен: проверьте введённые данные',
+  'errors.common.NOT_FOUND': 'Не найдено',
+  'errors.common.RATE_LIMITED': 'Слишком много запросов; повторите чуть позже',
+  'errors.common.INTERNAL': 'Внутренняя ошибка',
+  'errors.common.UNAVAILABLE': 'Сервис перегружен; повторите чуть позже',
+  'errors.common.PAYLOAD_TOO_LARGE': 'Слишком большой запрос',
+  'errors.common.BAD_CONTENT_TYPE': 'Неверный тип содержимого запроса',
+
+  'errors.GATEWAY_ERR_UNKNOWN_HOST': 'По этому адресу сайт не обслуживается',
+  'errors.GATEWAY_ERR_RATE_LIMITED': 'Слишком много запросов с этого адреса; повторите через {0} с',
+  'errors.GATEWAY_ERR_UPSTREAM_UNAVAILABLE': 'Сервис {0} недоступен; повторите чуть позже',
+  'errors.GATEWAY_ERR_UPSTREAM_TIMEOUT': 'Сервис {0} не ответил вовремя',
+  'errors.GATEWAY_ERR_UPSTREAM_FAILED': 'Сервис {0} не смог ответить',
+  'errors.GATEWAY_ERR_BAD_PATH': 'Этот путь запроса нельзя передать',
+
+  'errors.VOTE_ERR_AUTH_REJECTED': 'В авторизации отказано',
+  'errors.VOTE_ERR_UNAUTHORIZED': 'Нужен действующий токен доступа',
+  'errors.VOTE_ERR_WINDOW_CLOSED': 'Голосование сейчас не идёт',
+  'errors.VOTE_ERR_NOT_ELIGIBLE': 'Этот член партии не может голосовать на этих выборах',
+  'errors.VOTE_ERR_NOT_YOUR_CONTEST': 'Программы {0} нет в вашем бюллетене',
+  'errors.VOTE_ERR_DUPLICATE_CONTEST': 'Программа {0} указана больше одного раза',
+  'errors.VOTE_ERR_UNKNOWN_CANDIDATE': 'Кандидата {0} нет в программе {1}',
+  'errors.VOTE_ERR_CANDIDATE_REMOVED': 'Кандидат {0} снят с программы {1}',
+  'errors.VOTE_ERR_TOO_MANY_MARKS': 'В программе {0} можно отметить не больше {1}',
+  'errors.VOTE_ERR_DUPLICATE_MARK': 'Кандидат {0} отмечен дважды в программе {1}',
+  'errors.VOTE_ERR_ALREADY_VOTED': 'Вы уже проголосовали в программе {0}',
+  'errors.VOTE_ERR_RECEIPT_UNKNOWN': 'Такой квитанции нет',
+  'errors.VOTE_ERR_UNAVAILABLE': 'Голосование перегружено; повторите чуть позже',
+  'errors.VOTE_ERR_NO_ELECTION': 'Выборы не созданы',
+  'errors.VOTE_ERR_IP_IN_USE': 'С этой сети уже вошёл другой член партии; используйте своё подключение или избирательный участок',
+  'errors.VOTE_ERR_CODE_LIMIT': 'Слишком много запросов кода; повторите позже',
+  'errors.VOTE_ERR_RESEND_TOO_SOON': 'Код только что отправлен; подождите, прежде чем запросить снова',
+  'errors.VOTE_ERR_SMS_BUSY': 'Коды в очереди; повторите через минуту',
+  'errors.VOTE_ERR_CODE_INVALID': 'Неверный код; осталось попыток: {0}',
+  'errors.VOTE_ERR_CODE_EXPIRED': 'Код истёк или уже использован; запросите новый',
+  'errors.VOTE_ERR_CODE_LOCKED': 'Слишком много неверных кодов; запросите новый',
+
+  'errors.RESULTS_ERR_NOT_READY': 'Итоги ещё не опубликованы',
+  'errors.RESULTS_ERR_CONTEST_NOT_FOUND': 'Такой программы в итогах нет',
+};

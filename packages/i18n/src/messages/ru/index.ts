@@ -1,0 +1,7 @@
+import { common } from './common';
+import { errors } from './errors';
+import { sms } from './sms';
+import { vote } from './vote';
+
+/** Every ru message, flat: one key per message, the area first (`vote.signin.title`). */
+export const ru = { ...common, ...errors, ...sms, ...vote };
