@@ -1,5 +1,6 @@
 import { buildVoteApp } from '../src/app';
 import { type OutageHarness, outageHarness } from './outage-harness';
+import { readOutbox } from '@primaries/redis-protocols';
 import { waitFor } from '@primaries/testing';
 import { loggerOptions } from '@primaries/logger';
 
@@ -49,7 +50,7 @@ describe('Redis away', () => {
     const b = await h.addMember();
     const tokenA = await h.login(a, ip());
     const tokenB = await h.login(b, ip());
-    const receipt = (await vote(h.app, tokenB, selectionsFor(mine()))).json().receipt as string;
+    const receipt = (await vote(h.app, tokenB, selectionsFor(mine()))).json().receipts[0].receipt as string;
     expect(receipt).toBeDefined();
     const c = await h.addMember();
     const stacksBefore = stacks().length;
@@ -95,6 +96,7 @@ describe('Postgres away', () => {
       const fIp = ip();
       const fCode = await h.app.inject({ method: 'POST', url: '/api/v1/auth/code', headers: { 'x-forwarded-for': fIp }, payload: { iin: f.iin, phone: f.phone } });
       expect(fCode.statusCode).toBe(202);
+      await waitFor(async () => (await readOutbox(h.admin, h.config.REDIS_PREFIX, f.phone, 1)).length === 1, { message: "F's code sent" });
       const g = await h.addMember();
       const stacksBefore = stacks().length;
 
@@ -106,20 +108,22 @@ describe('Postgres away', () => {
       const ballot = await h.app.inject({ method: 'GET', url: '/api/v1/ballot', headers: auth(tokenD) });
       expect(ballot.statusCode).toBe(200);
       expect((ballot.json().contests as Array<{ voted: boolean }>).every((c) => c.voted)).toBe(true);
-      expect((await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${votedD.json().receipt}` })).json()).toEqual({ status: 'queued' });
+      expect((await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${votedD.json().receipts[0].receipt}` })).json()).toEqual({ status: 'queued' });
       expect((await vote(h.app, tokenD, selectionsFor(mine()))).statusCode).toBe(409);
 
       // What needs Postgres: 503 + Retry-After.
       expectUnavailable(await h.app.inject({ method: 'POST', url: '/api/v1/auth/code', headers: { 'x-forwarded-for': ip() }, payload: { iin: g.iin, phone: g.phone } }), 'code');
-      expectUnavailable(await h.app.inject({ method: 'POST', url: '/api/v1/auth/verify', headers: { 'x-forwarded-for': fIp }, payload: { challengeId: fCode.json().challengeId, code: '000000' } }).then(async (r) => (r.statusCode === 401 ? h.app.inject({ method: 'GET', url: '/api/v1/receipts/' + 'B'.repeat(22) }) : r)), 'verify or receipt');
+      const [sms] = await readOutbox(h.admin, h.config.REDIS_PREFIX, f.phone, 1);
+      const fVerify = { challengeId: fCode.json().challengeId, code: /(\d{6})/.exec(sms!.text)![1] };
+      expectUnavailable(await h.app.inject({ method: 'POST', url: '/api/v1/auth/verify', headers: { 'x-forwarded-for': fIp }, payload: fVerify }), 'verify');
       expectUnavailable(await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${'C'.repeat(22)}` }), 'unknown receipt');
       expect((await h.app.inject({ url: '/ready' })).statusCode).toBe(503);
       expect(voteLines('postgres unavailable')).toHaveLength(1);
       expect(stacks()).toHaveLength(stacksBefore);
 
       await h.pg.start();
-      await waitFor(async () => (await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${votedE.json().receipt}` })).json().status === 'recorded', { timeoutMs: 30_000, message: 'E recorded' });
-      expect((await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${votedD.json().receipt}` })).json()).toEqual({ status: 'recorded' });
+      await waitFor(async () => (await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${votedE.json().receipts[0].receipt}` })).json().status === 'recorded', { timeoutMs: 30_000, message: 'E recorded' });
+      expect((await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${votedD.json().receipts[0].receipt}` })).json()).toEqual({ status: 'recorded' });
       await waitFor(() => voteLines('postgres available again').length === 1, { message: 'one recovery line' });
       const rows = await h.db.selectFrom('participation').select(['member_id']).where('member_id', 'in', [d.id, e.id]).execute();
       expect(rows).toHaveLength(6);

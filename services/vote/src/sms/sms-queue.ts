@@ -46,6 +46,8 @@ export const smsQueuePlugin = fp(
     const connection = producerConnection(config);
     // Redis going away is logged once by app.outages (the app's own client logs it coming back).
     connection.on('error', (err) => app.outages.report('redis', err));
+    let everReady = false;
+    connection.once('ready', () => (everReady = true));
     // A fail-fast client refuses commands until connected: give it a moment at start. If
     // Redis is away, start anyway — requests answer 503 until ioredis reconnects.
     await Promise.race([once(connection, 'ready'), sleep(2000, undefined, { ref: false })]).catch(() => undefined);
@@ -58,6 +60,8 @@ export const smsQueuePlugin = fp(
     const getQueue = (): Promise<Queue> => {
       if (queue) return Promise.resolve(queue);
       opening ??= (async () => {
+        // Still starting (never connected yet): wait a moment rather than refuse the first requests.
+        if (connection.status !== 'ready' && !everReady) await Promise.race([once(connection, 'ready'), sleep(1000, undefined, { ref: false })]).catch(() => undefined);
         if (connection.status !== 'ready') throw new StoreUnavailableError('redis', 'sms queue: redis not connected');
         const q = new Queue(QUEUES.sms, { connection, prefix, skipWaitingForReady: true });
         q.on('error', (err) => app.outages.report('redis', err));
