@@ -13,7 +13,7 @@ export interface EnvVar {
   };
 }
 export interface Probe {
-  httpGet?: { path?: string; port: number | string };
+  httpGet?: { path?: string; port: number | string; httpHeaders?: { name: string; value: string }[] };
   exec?: { command: string[] };
 }
 export interface Container {

@@ -7,14 +7,20 @@ import { buildGatewayApp } from '../../services/gateway/src/app';
 import { buildResultsApp } from '../../services/results/src/app';
 import { buildVoteApp } from '../../services/vote/src/app';
 import { observabilityPlugin } from '../../packages/service-kit/src';
-import { probePaths } from './check-services';
-import { ROOT } from './manifests';
+import { containerEnv, probePaths } from './check-services';
+import { type Container, type Probe, ROOT, find, hasKubectl, podTemplate, render } from './manifests';
 
 /**
- * The probe paths the manifests use (check-services.ts holds the manifests to probePaths)
- * are served by the real apps: a probe on a path that answers 404 would keep every pod
- * unready, or restart it forever.
+ * The probes of the production manifests, sent to the real apps built with the manifests'
+ * own environment (production mode; only the stores are the test's): a probe on a path
+ * that answers 404, or that production refuses (403), would keep every pod unready, or
+ * restart it forever.
  */
+const kubectl = hasKubectl();
+if (!kubectl && process.env.CI) throw new Error('kubectl is not installed (.ci/run installs kubernetes-client)');
+const describeIfKubectl = kubectl ? describe : describe.skip;
+const objs = kubectl ? render('production') : [];
+const containerOf = (service: ServiceName): Container => podTemplate(find(objs, 'Deployment', service)!)!.spec.containers[0]!;
 
 let tdb: TestDatabase;
 let tr: TestRedis;
@@ -30,7 +36,10 @@ afterAll(async () => {
 });
 
 async function build(service: ServiceName): Promise<FastifyInstance> {
-  const env = { NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, DATABASE_URL: tdb.url };
+  const manifest = containerEnv(objs, service, containerOf(service), []);
+  // The manifests' settings, with this test's Postgres and Redis (reached directly, not through sentinels).
+  const { REDIS_SENTINELS: _s, REDIS_SENTINEL_PASSWORD: _p, ...rest } = manifest;
+  const env = { ...rest, LOG_LEVEL: 'silent', REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, ...(rest.DATABASE_URL ? { DATABASE_URL: tdb.url } : {}) };
   let app: FastifyInstance;
   if (service === 'gateway') app = await buildGatewayApp(loadConfig('gateway', env));
   else if (service === 'vote') app = await buildVoteApp(loadConfig('vote', env));
@@ -45,14 +54,21 @@ async function build(service: ServiceName): Promise<FastifyInstance> {
   return app;
 }
 
-describe('probe paths of the Kubernetes manifests', () => {
-  it.each(['gateway', 'vote', 'results', 'worker'] as const)('%s serves its liveness and readiness paths', async (service) => {
+/** The answer to a probe as kubelet sends it: GET, Host the pod's address, the probe's own headers. */
+async function probe(app: FastifyInstance, p: Probe | undefined): Promise<{ path: string | undefined; status: number }> {
+  const get = p?.httpGet;
+  if (!get?.path) return { path: undefined, status: 0 };
+  const headers = Object.fromEntries((get.httpHeaders ?? []).map((h) => [h.name.toLowerCase(), h.value]));
+  const res = await app.inject({ url: get.path, headers: { host: '10.244.0.7:8080', ...headers } });
+  return { path: get.path, status: res.statusCode };
+}
+
+describeIfKubectl('probes of the Kubernetes manifests', () => {
+  it.each(['gateway', 'vote', 'results', 'worker'] as const)('%s answers its liveness and readiness probes', async (service) => {
     const app = await build(service);
+    const c = containerOf(service);
     const { health, ready } = probePaths(service);
-    // Kubelet sends no Host the gateway knows: its own paths answer on any host.
-    const live = await app.inject({ url: health, headers: { host: '10.244.0.7:8080' } });
-    expect({ path: health, status: live.statusCode }).toEqual({ path: health, status: 200 });
-    const readiness = await app.inject({ url: ready, headers: { host: '10.244.0.7:8080' } });
-    expect({ path: ready, status: readiness.statusCode }).toEqual({ path: ready, status: 200 });
+    expect(await probe(app, c.livenessProbe)).toEqual({ path: health, status: 200 });
+    expect(await probe(app, c.readinessProbe)).toEqual({ path: ready, status: 200 });
   });
 });

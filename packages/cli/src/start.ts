@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError } from '@primaries/config';
+import { ConfigError, loadConfig } from '@primaries/config';
 import type { ServiceName } from '@primaries/config';
 import { migrate } from './commands/db';
 import { isDatabaseEmpty, seedDemo } from './seed';
@@ -161,7 +161,12 @@ async function main(): Promise<number> {
 
     // 2. Redis
     let redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-    if (!(await probeRedis(redisUrl))) {
+    if (process.env.REDIS_SENTINELS) {
+      // Through the sentinels, as the services will connect: never a local server instead.
+      if (!(await probeRedis(loadConfig('results')))) {
+        throw new StackError(`no Redis master answers through the sentinels ${process.env.REDIS_SENTINELS}`, 'start them, or unset REDIS_SENTINELS to use REDIS_URL');
+      }
+    } else if (!(await probeRedis(redisUrl))) {
       const where = new URL(redisUrl).host;
       if (!isLocalHost(new URL(redisUrl).hostname)) {
         throw new StackError(`no Redis answers at ${where}`, 'start that server, or unset REDIS_URL to use a local one');
@@ -235,7 +240,7 @@ async function main(): Promise<number> {
         ...(opts.services.includes('gateway') && opts.services.includes('results') ? [`  results site   ${at(resultsHost)}`] : []),
         ...selected.map((s) => `  ${s.name.padEnd(14)} http://127.0.0.1:${ports[s.name]}  (${s.name === 'gateway' ? '/_gateway/health …' : `/health /ready /metrics${s.name === 'worker' ? '' : ' /docs'}`})`),
         `  Postgres       ${safeUrl(databaseUrl)}`,
-        `  Redis          ${safeUrl(redisUrl)}`,
+        `  Redis          ${process.env.REDIS_SENTINELS ? `the master ${env.REDIS_SENTINEL_NAME || 'mymaster'} of the sentinels ${process.env.REDIS_SENTINELS}` : safeUrl(redisUrl)}`,
         ...(env.SMS_PROVIDER === 'http' ? [] : ['  SMS codes      pnpm primaries sms tail   (SMS_PROVIDER=outbox)']),
         'Ctrl-C stops everything.',
       ];

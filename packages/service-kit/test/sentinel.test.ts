@@ -1,13 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import Fastify from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { loadConfig } from '@primaries/config';
 import { bullPrefix, producerConnection, redisClient, workerConnection } from '@primaries/queue';
-import { freePort, uniqueId, waitFor } from '@primaries/testing';
+import { type SentinelSetup, hasRedisServer, startRedisWithSentinel, uniqueId, waitFor } from '@primaries/testing';
 import { observabilityPlugin, redisOptions, redisPlugin } from '../src';
 
 /**
@@ -18,75 +14,21 @@ import { observabilityPlugin, redisOptions, redisPlugin } from '../src';
  * (it runs as a sentinel with --sentinel); .ci/run installs it.
  */
 
-const hasRedisServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-const describeIfRedis = hasRedisServer ? describe : describe.skip;
+const describeIfRedis = hasRedisServer() ? describe : describe.skip;
 jest.setTimeout(90_000);
 
-const MASTER_NAME = 'primaries-test';
-const dir = mkdtempSync(path.join(tmpdir(), 'primaries-sentinel-'));
-const children: ChildProcess[] = [];
-
-function run(args: string[]): ChildProcess {
-  const child = spawn('redis-server', args, { stdio: 'ignore' });
-  child.once('error', () => {});
-  children.push(child);
-  return child;
-}
-
-async function answers(port: number): Promise<boolean> {
-  const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  c.on('error', () => {});
-  try {
-    await c.connect();
-    return (await c.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    c.disconnect();
-  }
-}
-
-/** The port the client's connection is on now (ioredis keeps the resolved address in `stream`). */
+/** The port of the server a client is connected to now. */
 async function serverPortOf(client: Redis): Promise<number> {
   const info = await client.info('server');
   return Number(/^tcp_port:(\d+)/m.exec(info)?.[1]);
 }
 
-let ports: { master: number; replica: number; sentinel: number };
-let master: ChildProcess;
-let admin: Redis;
-
+let setup: SentinelSetup | undefined;
 beforeAll(async () => {
-  if (!hasRedisServer) return;
-  ports = { master: await freePort(), replica: await freePort(), sentinel: await freePort() };
-  const common = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-  master = run(['--port', String(ports.master), ...common]);
-  run(['--port', String(ports.replica), '--replicaof', '127.0.0.1', String(ports.master), ...common]);
-  const conf = path.join(dir, 'sentinel.conf');
-  writeFileSync(conf, [
-    `port ${ports.sentinel}`,
-    'bind 127.0.0.1',
-    `dir ${dir}`,
-    `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${ports.master} 1`,
-    `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
-    `sentinel failover-timeout ${MASTER_NAME} 10000`,
-    '',
-  ].join('\n'));
-  run([conf, '--sentinel']);
-  for (const p of Object.values(ports)) await waitFor(() => answers(p), { timeoutMs: 15_000, message: `redis on ${p}` });
-  admin = new Redis({ port: ports.sentinel, host: '127.0.0.1', maxRetriesPerRequest: 1 });
-  // A failover needs a replica the sentinel knows about and that has synced.
-  await waitFor(async () => {
-    const replicas = (await admin.call('SENTINEL', 'REPLICAS', MASTER_NAME)) as string[][];
-    return replicas.some((fields) => fields.join(' ').includes(`port ${ports.replica}`) && fields[fields.indexOf('flags') + 1] === 'slave');
-  }, { timeoutMs: 30_000, intervalMs: 200, message: 'the sentinel to discover the replica' });
+  if (hasRedisServer()) setup = await startRedisWithSentinel();
 });
-
 afterAll(async () => {
-  admin?.disconnect();
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
-  rmSync(dir, { recursive: true, force: true });
+  await setup?.stop();
 });
 
 describeIfRedis('Redis through Sentinel (REDIS_SENTINELS)', () => {
@@ -95,8 +37,8 @@ describeIfRedis('Redis through Sentinel (REDIS_SENTINELS)', () => {
     // The host in REDIS_URL is never reached: the sentinel names the master.
     const config = loadConfig('results', {
       REDIS_URL: 'redis://unreachable.invalid:6379/0',
-      REDIS_SENTINELS: `127.0.0.1:${ports.sentinel}`,
-      REDIS_SENTINEL_NAME: MASTER_NAME,
+      REDIS_SENTINELS: `127.0.0.1:${setup!.ports.sentinel}`,
+      REDIS_SENTINEL_NAME: setup!.masterName,
       REDIS_PREFIX: prefix,
       LOG_LEVEL: 'silent',
     });
@@ -120,6 +62,7 @@ describeIfRedis('Redis through Sentinel (REDIS_SENTINELS)', () => {
     worker.on('error', () => {});
     queue.on('error', () => {});
 
+    const { ports, masterName, sentinel } = setup!;
     try {
       await waitFor(async () => (await app.inject({ url: '/ready' })).statusCode === 200, { timeoutMs: 15_000, message: '/ready through the sentinel' });
       expect(await serverPortOf(app.redis)).toBe(ports.master);
@@ -129,9 +72,9 @@ describeIfRedis('Redis through Sentinel (REDIS_SENTINELS)', () => {
       // Make sure the replica has everything before the master dies (replication is asynchronous).
       expect(await app.redis.call('WAIT', '1', '5000')).toBe(1);
 
-      master.kill('SIGKILL');
+      setup!.killMaster();
       await waitFor(async () => {
-        const [host, port] = (await admin.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as string[];
+        const [host, port] = (await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)) as string[];
         return host === '127.0.0.1' && Number(port) === ports.replica;
       }, { timeoutMs: 60_000, intervalMs: 250, message: 'the sentinel to promote the replica' });
 

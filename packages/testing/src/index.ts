@@ -129,3 +129,4 @@ export function captureLines(): { lines: string[]; stream: Writable } {
   });
   return { lines, stream };
 }
+export * from './redis-sentinel';

@@ -1,7 +1,7 @@
 #!/bin/sh
-# Starts redis-server in pod redis-<n>: as a replica of whichever master the sentinels
-# name (after a failover that is not pod 0), or of pod 0 when no sentinel answers yet;
-# pod 0 starts as the master only when no sentinel knows another one.
+# Starts redis-server in pod redis-<n> as a replica of the current master: the one the
+# other sentinels name, else the one this pod's sentinel last knew (its file on the shared
+# volume, kept across restarts), else pod 0 (the very first start, where pod 0 is master).
 set -eu
 self="${POD_NAME}.${HEADLESS_SERVICE}"
 master=""
@@ -14,6 +14,9 @@ while [ "$i" -lt "$REPLICAS" ]; do
   fi
   i=$((i + 1))
 done
+if [ -z "$master" ] && [ -s /data/sentinel.conf ]; then
+  master=$(sed -n "s/^sentinel monitor ${MASTER_NAME} \([^ ]*\) .*/\1/p" /data/sentinel.conf | head -n 1)
+fi
 if [ -z "$master" ] && [ "${POD_NAME##*-}" != "0" ]; then master="redis-0.${HEADLESS_SERVICE}"; fi
 
 conf=/run/redis/redis.conf

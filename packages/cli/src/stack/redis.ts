@@ -1,17 +1,19 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import type { RedisSettings } from '@primaries/config';
+import { redisClient } from '@primaries/queue';
 import { StackError } from './errors';
 
-/** PINGs the Redis in `url` once, without retrying; true when it answers PONG. */
-export async function probeRedis(url: string, timeoutMs = 2000): Promise<boolean> {
-  const client = new Redis(url, {
+/** PINGs the Redis of `settings` once (through its sentinels, if any), without retrying; true when it answers PONG. */
+export async function probeRedis(settings: RedisSettings, timeoutMs = 2000): Promise<boolean> {
+  const client = redisClient(settings, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
   });
   client.on('error', () => {});
   try {
