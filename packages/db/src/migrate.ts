@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 import * as initial from './migrations/2026-11-21T0000-initial';
 import * as receipts from './migrations/2026-12-03T0200-receipts';
+import * as candidateNameKk from './migrations/2026-12-03T0400-candidate-name-kk';
 
 // Migrations are listed here rather than read from disk, so they run the same under
 // tsx, jest and a bundled build. Names sort by timestamp.
 const migrations: Record<string, Migration> = {
   '2026-11-21T0000-initial': initial,
   '2026-12-03T0200-receipts': receipts,
+  '2026-12-03T0400-candidate-name-kk': candidateNameKk,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -15,6 +15,18 @@ export function ageOn(birthDate: string, onDate: string): number {
   return age;
 }
 
+/** Lower bounds of the age bands a ballot shows; the first ends where the youth quota does. */
+const AGE_BANDS = [18, YOUTH_AGE_LIMIT, 45, 55, 65] as const;
+
+/** The age band on a date, as the ballot shows it: `18–34`, `35–44`, `45–54`, `55–64`, `65+`. */
+export function ageGroup(birthDate: string, onDate: string): string {
+  const age = ageOn(birthDate, onDate);
+  const i = AGE_BANDS.findLastIndex((b) => age >= b);
+  const from = AGE_BANDS[Math.max(0, i)]!;
+  const next = AGE_BANDS[Math.max(0, i) + 1];
+  return next === undefined ? `${from}+` : `${from}–${next - 1}`;
+}
+
 /** Under 35 on election day (the youth quota's rule). */
 export function isYouth(birthDate: string, electionDay: string): boolean {
   return ageOn(birthDate, electionDay) < YOUTH_AGE_LIMIT;

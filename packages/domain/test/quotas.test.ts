@@ -40,3 +40,14 @@ describe('quotas', () => {
     expect(competitionRanks([])).toEqual([]);
   });
 });
+
+describe('ageGroup', () => {
+  it('puts an age in the band a ballot shows, the first band being the under-35s', async () => {
+    const { ageGroup } = await import('../src/quotas');
+    expect(ageGroup('1995-05-01', '2026-10-01')).toBe('18–34');
+    expect(ageGroup('1991-10-02', '2026-10-01')).toBe('18–34'); // 34 the day before the birthday
+    expect(ageGroup('1991-10-01', '2026-10-01')).toBe('35–44');
+    expect(ageGroup('1970-01-01', '2026-10-01')).toBe('55–64');
+    expect(ageGroup('1950-01-01', '2026-10-01')).toBe('65+');
+  });
+});

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { formatTime, translator } from '@primaries/i18n';
 import { appendOutbox } from '@primaries/redis-protocols';
 
 /**
@@ -28,9 +29,19 @@ export const SMS_BATCH_MAX = 100;
 export const smsBatchSchema = z.object({ messages: z.array(smsJobSchema).min(1).max(SMS_BATCH_MAX) });
 export type SmsBatch = z.infer<typeof smsBatchSchema>;
 
-/** The one-time code message, in Russian and Kazakh. */
+/** The one-time code message, in Russian and Kazakh (the words: `sms.code` in @primaries/i18n). */
 export function smsCodeText(code: string): string {
-  return `Праймериз: код ${code}. Никому его не сообщайте. / Праймериз коды: ${code}. Ешкімге айтпаңыз.`;
+  return `${translator('ru')('sms.code', { code })} / ${translator('kk')('sms.code', { code })}`;
+}
+
+/**
+ * After every sign-in: "signed in at HH:MM; if this wasn't you, call …", in Kazakh and
+ * Russian, so that a member whose code was taken learns of it (the 2020 abuse). The time is
+ * the election's clock (Kazakhstan).
+ */
+export function smsSignInNoticeText(at: Date, hotline: string): string {
+  const values = { time: formatTime(at), hotline };
+  return `${translator('kk')('sms.signInNotice', values)} / ${translator('ru')('sms.signInNotice', values)}`;
 }
 
 /** Retries for a message the provider did not take (BullMQ attempts, exponential backoff). */

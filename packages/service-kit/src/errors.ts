@@ -28,12 +28,12 @@ export function defineError(code: string, message: string, statusCode: number) {
  * request's `Accept-Language` (kk, ru, en) when the catalogue has it; the code never changes.
  * Sets `Vary: Accept-Language` so shared caches keep one answer per language.
  */
-export function errorBody(
+export function errorBody<X extends Record<string, unknown> = Record<never, never>>(
   request: FastifyRequest,
   reply: FastifyReply,
   err: { code: string; message: string; params?: readonly unknown[] },
-  extra: Record<string, unknown> = {},
-): ErrorBody {
+  extra: X = {} as X,
+): { error: { code: string; message: string; details?: unknown } & X } {
   reply.header('vary', 'Accept-Language');
   const lang = requestLanguage(request);
   const message = (lang && errorMessage(lang, err.code, err.params)) || err.message;

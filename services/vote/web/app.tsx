@@ -1,11 +1,39 @@
-import { I18nProvider, LangSwitch, useI18n } from '@primaries/ui';
-import { useState } from 'preact/hooks';
+import { I18nProvider, LangSwitch, WaitingRoom, useI18n } from '@primaries/ui';
+import { useVoterFlow } from './flow';
+import { BallotScreen } from './screens/ballot';
+import { CheckReceipt } from './screens/check';
+import { CodeEntry } from './screens/code';
+import { Done } from './screens/done';
+import { Review } from './screens/review';
 import { SignIn } from './screens/sign-in';
+import { States } from './screens/states';
 import { siteData } from './site-data';
+
+/** The voting screens, one at a time; the waiting room stands in for any of them while the site is busy. */
+function Voting() {
+  const flow = useVoterFlow();
+  const { step } = flow;
+  if (flow.waiting) return <WaitingRoom until={flow.waiting.until} onRetryNow={flow.waiting.retryNow} />;
+  switch (step.s) {
+    case 'signin':
+      return <SignIn initial={flow.values ?? undefined} busy={flow.busy} error={step.error ?? null} onSubmit={(v) => void flow.requestCode(v)} />;
+    case 'code':
+      return <CodeEntry flow={flow} />;
+    case 'ballot':
+      return <BallotScreen flow={flow} />;
+    case 'review':
+    case 'sending':
+      return <Review flow={flow} />;
+    case 'done':
+      return <Done flow={flow} />;
+    default:
+      return <States flow={flow} />;
+  }
+}
 
 function Shell() {
   const { t } = useI18n();
-  const [, setStep] = useState(0);
+  const checking = location.pathname === '/check';
   return (
     <>
       <a class="skip" href="#main">
@@ -16,14 +44,15 @@ function Shell() {
           <a class="brand" href="/">
             {t('vote.brand')}
           </a>
-          <nav class="site-nav" aria-label={t('vote.brand')}>
-            <a href="/check">{t('vote.nav.check')}</a>
-            <LangSwitch />
-          </nav>
+          <LangSwitch />
         </div>
       </header>
+      <nav class="wrap site-nav" aria-label={t('vote.brand')}>
+        {checking ? <a href="/">{t('vote.nav.vote')}</a> : <a href="/check">{t('vote.nav.check')}</a>}
+        {siteData.resultsUrl && <a href={siteData.resultsUrl}>{t('vote.nav.results')}</a>}
+      </nav>
       <main id="main" class="wrap">
-        <SignIn busy={false} onSubmit={() => setStep((n) => n + 1)} />
+        {checking ? <CheckReceipt /> : <Voting />}
       </main>
       {siteData.hotline && (
         <footer class="site-footer">

@@ -6,6 +6,9 @@ export interface ElectionBallotData {
   election: {
     id: number;
     name: string;
+    nameKk: string | null;
+    /** YYYY-MM-DD: ages (the under-35 mark) are counted on this day. */
+    electionDay: string;
     opensAt: Date;
     closesAt: Date;
     openedAt: Date | null;
@@ -14,6 +17,7 @@ export interface ElectionBallotData {
   contests: Array<{
     id: number;
     name: string;
+    nameKk: string | null;
     level: 'national' | 'region' | 'district';
     regionId: number | null;
     districtId: number | null;
@@ -25,41 +29,59 @@ export interface ElectionBallotData {
     id: number;
     contestId: number;
     name: string;
+    nameKk: string | null;
+    /** The region of the member behind the candidacy, when the register knows them. */
+    memberRegionId: number | null;
     gender: 'F' | 'M';
     birthDate: string;
     occupation: string | null;
     status: 'active' | 'removed';
   }>;
+  /** Region names, for the candidates' and contests' regions. */
+  regions: Map<number, { name: string; nameKk: string | null }>;
 }
 
-/** Loads one election's ballot data in three queries, or null when there is no such election. */
+/** Loads one election's ballot data in four queries, or null when there is no such election. */
 export async function loadElectionBallotData(db: Kysely<Database>, electionId: number): Promise<ElectionBallotData | null> {
   const e = await db
     .selectFrom('elections')
-    .select(['id', 'name', 'opens_at', 'closes_at', 'opened_at', 'closed_at'])
+    .select(['id', 'name', 'name_kk', 'election_day', 'opens_at', 'closes_at', 'opened_at', 'closed_at'])
     .where('id', '=', electionId)
     .executeTakeFirst();
   if (!e) return null;
   const contests = await db
     .selectFrom('contests')
-    .select(['id', 'name', 'level', 'region_id', 'district_id', 'seats', 'max_choices'])
+    .select(['id', 'name', 'name_kk', 'level', 'region_id', 'district_id', 'seats', 'max_choices'])
     .where('election_id', '=', electionId)
     .orderBy('id')
     .execute();
   const candidates = await db
     .selectFrom('candidates')
     .innerJoin('contests', 'contests.id', 'candidates.contest_id')
-    .select(['candidates.id', 'candidates.contest_id', 'candidates.full_name', 'candidates.gender', 'candidates.birth_date', 'candidates.occupation', 'candidates.status'])
+    .leftJoin('members', 'members.id', 'candidates.member_id')
+    .select([
+      'candidates.id',
+      'candidates.contest_id',
+      'candidates.full_name',
+      'candidates.full_name_kk',
+      'members.region_id as member_region_id',
+      'candidates.gender',
+      'candidates.birth_date',
+      'candidates.occupation',
+      'candidates.status',
+    ])
     .where('contests.election_id', '=', electionId)
     .orderBy('candidates.contest_id')
     .orderBy('candidates.ballot_order')
     .orderBy('candidates.id')
     .execute();
+  const regions = await db.selectFrom('regions').select(['id', 'name', 'name_kk']).execute();
   return {
-    election: { id: e.id, name: e.name, opensAt: e.opens_at, closesAt: e.closes_at, openedAt: e.opened_at, closedAt: e.closed_at },
+    election: { id: e.id, name: e.name, nameKk: e.name_kk, electionDay: e.election_day, opensAt: e.opens_at, closesAt: e.closes_at, openedAt: e.opened_at, closedAt: e.closed_at },
     contests: contests.map((c) => ({
       id: c.id,
       name: c.name,
+      nameKk: c.name_kk,
       level: c.level,
       regionId: c.region_id,
       districtId: c.district_id,
@@ -70,11 +92,14 @@ export async function loadElectionBallotData(db: Kysely<Database>, electionId: n
       id: c.id,
       contestId: c.contest_id,
       name: c.full_name,
+      nameKk: c.full_name_kk,
+      memberRegionId: c.member_region_id,
       gender: c.gender,
       birthDate: c.birth_date,
       occupation: c.occupation,
       status: c.status,
     })),
+    regions: new Map(regions.map((r) => [r.id, { name: r.name, nameKk: r.name_kk }])),
   };
 }
 

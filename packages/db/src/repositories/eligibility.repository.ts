@@ -44,3 +44,9 @@ export async function currentElectionForAuth(db: Kysely<Database>, now: Date = n
     .limit(1)
     .executeTakeFirst();
 }
+
+/** A member's registered phone (E.164), for the sign-in notice; undefined when there is no such member. */
+export async function findMemberPhone(db: Kysely<Database>, memberId: string | number): Promise<string | undefined> {
+  const row = await db.selectFrom('members').select('phone').where('id', '=', String(memberId)).executeTakeFirst();
+  return row?.phone;
+}

@@ -22,6 +22,8 @@ export interface CandidateTable {
   contest_id: number;
   member_id: string | null;
   full_name: string;
+  /** The name as written in Kazakh, when it differs (issue #11). */
+  full_name_kk: string | null;
   gender: 'F' | 'M';
   birth_date: DateOnly;
   occupation: string | null;

@@ -16,6 +16,7 @@ export const MEMBER_CACHE_MAX = 200_000;
 export interface ContestView {
   id: number;
   name: string;
+  nameKk: string | null;
   level: 'national' | 'region' | 'district';
   regionId: number | null;
   districtId: number | null;
@@ -27,6 +28,7 @@ export interface ContestView {
 
 export interface ElectionView {
   election: ElectionBallotData['election'];
+  regions: ElectionBallotData['regions'];
   contests: Map<number, ContestView>;
   national: ContestView[];
   byRegion: Map<number, ContestView[]>;
@@ -45,6 +47,7 @@ function buildView(data: ElectionBallotData): ElectionView {
     contests.set(c.id, {
       id: c.id,
       name: c.name,
+      nameKk: c.nameKk,
       level: c.level,
       regionId: c.regionId,
       districtId: c.districtId,
@@ -67,7 +70,7 @@ function buildView(data: ElectionBallotData): ElectionView {
     else if (c.level === 'region') byRegion.set(c.regionId!, [...(byRegion.get(c.regionId!) ?? []), c]);
     else byDistrict.set(c.districtId!, [...(byDistrict.get(c.districtId!) ?? []), c]);
   }
-  return { election: data.election, contests, national, byRegion, byDistrict };
+  return { election: data.election, regions: data.regions, contests, national, byRegion, byDistrict };
 }
 
 /** The voter's contests in ballot order: national, then region, then district. */

@@ -4,6 +4,7 @@ export const vote = {
   'vote.brand': 'Primaries',
   'vote.nav.check': 'Check a receipt',
   'vote.nav.vote': 'Vote',
+  'vote.nav.results': 'Results',
   'vote.nav.signOut': 'Sign out',
 
   'vote.signin.title': 'Sign in to vote',

@@ -5,6 +5,7 @@ export const vote: Record<keyof typeof en, string> = {
   'vote.brand': 'Праймериз',
   'vote.nav.check': 'Түбіртекті тексеру',
   'vote.nav.vote': 'Дауыс беру',
+  'vote.nav.results': 'Қорытынды',
   'vote.nav.signOut': 'Шығу',
 
   'vote.signin.title': 'Дауыс беру үшін кіру',

@@ -5,6 +5,7 @@ export const vote: Record<keyof typeof en, string> = {
   'vote.brand': 'Праймериз',
   'vote.nav.check': 'Проверить квитанцию',
   'vote.nav.vote': 'Голосовать',
+  'vote.nav.results': 'Итоги',
   'vote.nav.signOut': 'Выйти',
 
   'vote.signin.title': 'Вход для голосования',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { recordAuthorization } from '@primaries/db';
 import { checkEligibility, isValidIin, normalizePhone } from '@primaries/domain';
 import { smsCodeText } from '@primaries/queue';
+import { errorBody } from '@primaries/service-kit';
 import { ChallengeStore, CHALLENGE_ID_PATTERN } from '../../auth/challenges';
 import { ElectionCache } from '../../auth/election-cache';
 import { IpRule, unmapIpv4 } from '../../auth/ip-rule';
@@ -13,6 +14,7 @@ import { TimingFloor } from '../../auth/timing';
 import { VoteErrors } from '../../errors';
 import { type Session, issueToken, revokeToken } from '@primaries/redis-protocols';
 import { OUTAGE_RETRY_AFTER_SECONDS } from '@primaries/service-kit';
+import { queueSignInNotice } from '../../sms/sign-in-notice';
 import { smsQueuePlugin } from '../../sms/sms-queue';
 import { type MemberPlace, electionCacheFor } from '../../voting/election-cache';
 
@@ -49,7 +51,7 @@ function shed(reply: FastifyReply, err: Error & { code: string }, seconds: numbe
   return reply
     .code(503)
     .header('retry-after', String(Math.max(1, Math.ceil(seconds))))
-    .send({ error: { code: err.code, message: err.message } });
+    .send(errorBody(reply.request, reply, err));
 }
 
 /**
@@ -207,7 +209,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
         if (result.kind === 'invalid') {
           verifyOutcomes.inc({ outcome: 'invalid' });
           const err = new VoteErrors.CODE_INVALID(result.remaining);
-          return reply.code(401).send({ error: { code: err.code, message: err.message, remainingAttempts: result.remaining } });
+          return reply.code(401).send(errorBody(request, reply, err, { remainingAttempts: result.remaining }));
         }
 
         const election = await elections.get();
@@ -238,6 +240,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
         }
         const { token, expiresAt } = issued!;
         verifyOutcomes.inc({ outcome: 'ok' });
+        await queueSignInNotice(app, result.memberId, challengeId);
         return { token, expiresAt: expiresAt.toISOString() };
       } catch (err) {
         return unavailable(request, reply, err);

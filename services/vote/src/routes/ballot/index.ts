@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { participatedContestIds } from '@primaries/db';
-import { windowState } from '@primaries/domain';
+import { ageGroup, isYouth, windowState } from '@primaries/domain';
+import type { Lang } from '@primaries/i18n';
+import { requestLanguage } from '@primaries/service-kit';
 import { VoteErrors } from '../../errors';
-import { electionCacheFor, voterContests } from '../../voting/election-cache';
+import { type ContestView, type ElectionView, electionCacheFor, voterContests } from '../../voting/election-cache';
 import { claimedContests, rememberVoted } from '@primaries/redis-protocols';
 import { dependencyFailure } from '@primaries/service-kit';
 
@@ -29,16 +31,44 @@ const ballotResponse = z.object({
           gender: z.enum(['F', 'M']),
           birthDate: z.string(),
           occupation: z.string().nullable(),
+          /** The candidate's region (the contest's, or the member's for the national list), in the asked language. */
+          region: z.string().nullable(),
+          /** Age band on election day: `18–34` … `65+`. */
+          ageGroup: z.string(),
+          /** Under 35 on election day (the youth quota). */
+          youth: z.boolean(),
         }),
       ),
     }),
   ),
 });
 
+/** A name in the asked language: Kazakh where one is recorded, else the name as registered. */
+const named = (lang: Lang | null, name: string, nameKk: string | null) => (lang === 'kk' && nameKk ? nameKk : name);
+
+/** One contest's candidates as the ballot shows them. */
+function candidatesOf(view: ElectionView, c: ContestView, lang: Lang | null) {
+  const day = view.election.electionDay;
+  return c.active.map((k) => {
+    const region = view.regions.get((c.regionId ?? k.memberRegionId) as number);
+    return {
+      id: k.id,
+      name: named(lang, k.name, k.nameKk),
+      gender: k.gender,
+      birthDate: k.birthDate,
+      occupation: k.occupation,
+      region: region ? named(lang, region.name, region.nameKk) : null,
+      ageGroup: ageGroup(k.birthDate, day),
+      youth: isYouth(k.birthDate, day),
+    };
+  });
+}
+
 /**
  * GET /api/v1/ballot: the voter's contests (national, their region, their district) with
  * active candidates in ballot order, whether each is already voted, and the window state
  * by server time. Contest and candidate lists come from a 5-second in-memory cache.
+ * `Accept-Language: kk` gives the Kazakh names where they are recorded.
  */
 export default async function routes(app: FastifyInstance): Promise<void> {
   const cache = electionCacheFor(app.db);
@@ -72,16 +102,18 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       const missing = participated.filter((id) => !claimed.includes(id));
       if (missing.length) await rememberVoted(app.redis, app.redisPrefix, session.electionId, memberId, missing);
       const e = view.election;
-      reply.header('cache-control', 'no-store');
+      const lang = requestLanguage(request);
+      reply.header('cache-control', 'no-store').header('vary', 'Accept-Language');
+      if (lang) reply.header('content-language', lang);
       return {
-        election: { id: e.id, name: e.name, opensAt: e.opensAt.toISOString(), closesAt: e.closesAt.toISOString(), state: windowState(e) },
+        election: { id: e.id, name: named(lang, e.name, e.nameKk), opensAt: e.opensAt.toISOString(), closesAt: e.closesAt.toISOString(), state: windowState(e) },
         contests: contests.map((c) => ({
           id: c.id,
-          name: c.name,
+          name: named(lang, c.name, c.nameKk),
           level: c.level,
           maxChoices: c.maxChoices,
           voted: voted.has(c.id),
-          candidates: c.active.map((k) => ({ id: k.id, name: k.name, gender: k.gender, birthDate: k.birthDate, occupation: k.occupation })),
+          candidates: candidatesOf(view, c, lang),
         })),
       };
     },
