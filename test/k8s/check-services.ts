@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type ServiceName, configKeys, loadConfig } from '@primaries/config';
 import { SERVICES } from '../../packages/cli/src/stack/services';
-import { type Container, type K8sObject, ROOT, configMap, podTemplate, selects, workloads } from './manifests';
+import { type Container, type K8sObject, type Probe, ROOT, configMap, podTemplate, selects, workloads } from './manifests';
 
 /**
  * The services' containers against the code, as packages/cli/test/compose.test.ts holds
@@ -45,8 +45,9 @@ export function containerEnv(objs: K8sObject[], owner: string, c: Container, pro
       if (value === undefined && !cm.optional) problems.push(`${owner}: ${v.name} refers to ConfigMap ${cm.name} key ${cm.key}, which does not exist`);
       if (value !== undefined) env[v.name] = value;
     } else if (secret) {
-      // Secrets are never in the repository: a stand-in of the right shape for loadConfig.
-      env[v.name] = v.name === 'DATABASE_URL' ? 'postgres://role:secret@primaries-db-rw:5432/primaries' : /url|uri/i.test(secret.key) ? 'redis://:secret@redis:6379/0' : 'secret';
+      // Secrets are never in the repository: a stand-in of the right shape for loadConfig
+      // (as long as a real one: ADMIN_SECRET wants 32 characters or more).
+      env[v.name] = v.name === 'DATABASE_URL' ? 'postgres://role:secret@primaries-db-rw:5432/primaries' : /url|uri/i.test(secret.key) ? 'redis://:secret@redis:6379/0' : 'a-stand-in-secret-as-long-as-a-real-one-0123456789';
     }
   }
   // Empty means unset, as loadConfig treats it.
@@ -55,6 +56,18 @@ export function containerEnv(objs: K8sObject[], owner: string, c: Container, pro
 
 function portNumber(c: Container, port: number | string | undefined): number | undefined {
   return typeof port === 'number' ? port : c.ports?.find((p) => p.name === port)?.containerPort;
+}
+
+/**
+ * What a probe asks: an httpGet's path and port, or the URL of an exec probe of the form
+ * `node -e "fetch('http://127.0.0.1:<port><path>', …)"` and the variables its script reads.
+ */
+export function probeTarget(c: Container, probe: Probe): { path?: string; port?: number; env: string[] } {
+  if (probe.httpGet) return { path: probe.httpGet.path, port: portNumber(c, probe.httpGet.port), env: [] };
+  const cmd = probe.exec?.command ?? [];
+  const script = cmd[0] === 'node' && cmd[1] === '-e' ? cmd[2] ?? '' : '';
+  const m = /fetch\('http:\/\/127\.0\.0\.1:(\d+)(\/[^'?]*)/.exec(script);
+  return { path: m?.[2], port: m ? Number(m[1]) : undefined, env: [...script.matchAll(/process\.env\.([A-Z0-9_]+)/g)].map((x) => x[1]!) };
 }
 
 function checkMigrate(objs: K8sObject[], owner: string, c: Container, problems: string[]): void {
@@ -81,10 +94,12 @@ function checkService(objs: K8sObject[], owner: string, service: ServiceName, c:
   if (port !== undefined && !c.ports?.some((p) => p.containerPort === port)) problems.push(`${owner}: listens on ${port} (${PORT_VAR[service]}) but declares ports ${JSON.stringify(c.ports?.map((p) => p.containerPort))}`);
   const paths = probePaths(service);
   for (const [probe, want] of [['readinessProbe', paths.ready], ['livenessProbe', paths.health]] as const) {
-    const get = c[probe]?.httpGet;
-    if (!get) problems.push(`${owner}: no ${probe} over HTTP`);
-    else if (get.path !== want) problems.push(`${owner}: ${probe} on ${get.path}, but the ${service} service serves ${want}`);
-    else if (portNumber(c, get.port) !== port) problems.push(`${owner}: ${probe} on port ${get.port}, but the service listens on ${port}`);
+    const p = c[probe];
+    const target = p && probeTarget(c, p);
+    if (!target?.path) problems.push(`${owner}: no ${probe} over HTTP`);
+    else if (target.path !== want) problems.push(`${owner}: ${probe} on ${target.path}, but the ${service} service serves ${want}`);
+    else if (target.port !== port) problems.push(`${owner}: ${probe} on port ${target.port}, but the service listens on ${port}`);
+    for (const name of target?.env ?? []) if (!c.env?.some((v) => v.name === name)) problems.push(`${owner}: ${probe} reads ${name}, which the container does not have`);
   }
   for (const kind of ['requests', 'limits'] as const) {
     for (const r of ['cpu', 'memory']) if (c.resources?.[kind]?.[r] === undefined) problems.push(`${owner}: no ${r} ${kind}`);

@@ -15,6 +15,7 @@ export interface EnvVar {
 export interface Probe {
   httpGet?: { path?: string; port: number | string; httpHeaders?: { name: string; value: string }[] };
   exec?: { command: string[] };
+  timeoutSeconds?: number;
 }
 export interface Container {
   name: string;

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type ServiceName, loadConfig } from '@primaries/config';
@@ -7,7 +9,7 @@ import { buildGatewayApp } from '../../services/gateway/src/app';
 import { buildResultsApp } from '../../services/results/src/app';
 import { buildVoteApp } from '../../services/vote/src/app';
 import { observabilityPlugin } from '../../packages/service-kit/src';
-import { containerEnv, probePaths } from './check-services';
+import { containerEnv, probePaths, probeTarget } from './check-services';
 import { type Container, type Probe, ROOT, find, hasKubectl, podTemplate, render } from './manifests';
 
 /**
@@ -54,13 +56,29 @@ async function build(service: ServiceName): Promise<FastifyInstance> {
   return app;
 }
 
-/** The answer to a probe as kubelet sends it: GET, Host the pod's address, the probe's own headers. */
-async function probe(app: FastifyInstance, p: Probe | undefined): Promise<{ path: string | undefined; status: number }> {
-  const get = p?.httpGet;
-  if (!get?.path) return { path: undefined, status: 0 };
-  const headers = Object.fromEntries((get.httpHeaders ?? []).map((h) => [h.name.toLowerCase(), h.value]));
-  const res = await app.inject({ url: get.path, headers: { host: '10.244.0.7:8080', ...headers } });
-  return { path: get.path, status: res.statusCode };
+/**
+ * A probe as kubelet runs it: an httpGet is a GET with the pod's address as Host and the
+ * probe's own headers; an exec probe runs its command, with the container's environment,
+ * against the app listening on a port of its own (put in place of the manifest's).
+ */
+async function probe(service: ServiceName, app: FastifyInstance, p: Probe | undefined): Promise<{ path: string | undefined; ok: boolean }> {
+  const c = containerOf(service);
+  const target = p ? probeTarget(c, p) : undefined;
+  if (!p || !target?.path) return { path: undefined, ok: false };
+  if (p.httpGet) {
+    const headers = Object.fromEntries((p.httpGet.httpHeaders ?? []).map((h) => [h.name.toLowerCase(), h.value]));
+    const res = await app.inject({ url: target.path, headers: { host: '10.244.0.7:8080', ...headers } });
+    return { path: target.path, ok: res.statusCode >= 200 && res.statusCode < 400 };
+  }
+  if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+  const [cmd, ...args] = p.exec!.command.map((a) => a.replace(`127.0.0.1:${target.port}`, `127.0.0.1:${port}`));
+  const env = containerEnv(objs, service, c, []);
+  // Asynchronously: the app answering the probe runs in this process.
+  const ok = await new Promise<boolean>((resolve) => {
+    execFile(cmd!, args, { env: { PATH: process.env.PATH, ...env }, timeout: (p.timeoutSeconds ?? 1) * 4000 }, (err) => resolve(!err));
+  });
+  return { path: target.path, ok };
 }
 
 describeIfKubectl('probes of the Kubernetes manifests', () => {
@@ -68,7 +86,7 @@ describeIfKubectl('probes of the Kubernetes manifests', () => {
     const app = await build(service);
     const c = containerOf(service);
     const { health, ready } = probePaths(service);
-    expect(await probe(app, c.livenessProbe)).toEqual({ path: health, status: 200 });
-    expect(await probe(app, c.readinessProbe)).toEqual({ path: ready, status: 200 });
+    expect(await probe(service, app, c.livenessProbe)).toEqual({ path: health, ok: true });
+    expect(await probe(service, app, c.readinessProbe)).toEqual({ path: ready, ok: true });
   });
 });
