@@ -12,6 +12,11 @@ export interface Session {
   electionId: number;
   /** The client address the token was issued to. */
   ip: string;
+  /**
+   * Where the member votes, as it was at sign-in (an active member): lets a vote be
+   * accepted while Postgres is away and this instance never loaded the member.
+   */
+  place?: { regionId: number; districtId: number };
   issuedAt: number;
 }
 

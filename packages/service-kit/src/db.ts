@@ -14,9 +14,12 @@ export const dbPlugin = fp(
   async (app: FastifyInstance, opts: { url: string; poolMax?: number; service: string; db?: Kysely<Database> }) => {
     const db = opts.db ?? createDb({ url: opts.url, poolMax: opts.poolMax ?? 10, applicationName: opts.service });
     app.decorate('db', db);
-    app.readiness?.set('postgres', async () => {
+    const ping = async () => {
       await sql`select 1`.execute(db);
-    });
+    };
+    app.readiness?.set('postgres', ping);
+    // Postgres has no events: once reported away, this probe tells when it is back.
+    app.outages.setProbe('postgres', ping);
     app.addHook('onClose', async () => {
       if (!opts.db) await db.destroy();
     });

@@ -1,6 +1,7 @@
 import createError from '@fastify/error';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { OUTAGE_RETRY_AFTER_SECONDS, dependencyFailure } from './outages';
 import { errorMessage } from '@primaries/i18n';
 import { requestLanguage } from './language';
 
@@ -64,7 +65,15 @@ export const errorHandlerPlugin = fp(
       let status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
       let code = err.code && /^[A-Z]+_ERR_/.test(err.code) ? err.code : undefined;
       let details: unknown;
-      if (err.validation) {
+      let retryAfter = err.retryAfter;
+      const store = status >= 500 ? dependencyFailure(err) : null;
+      if (store) {
+        // A store is away: 503 + Retry-After, and the outage is logged once (not per request).
+        request.server.outages?.report(store, err);
+        status = 503;
+        code = codes.unavailable;
+        retryAfter ??= OUTAGE_RETRY_AFTER_SECONDS;
+      } else if (err.validation) {
         status = 400;
         code = codes.validation;
         details = (err.validation as Array<{ instancePath?: string; message?: string; params?: { issue?: { path?: unknown[] } } }>).map((v) => ({
@@ -83,13 +92,14 @@ export const errorHandlerPlugin = fp(
       }
       code ??= status >= 500 ? (status === 503 ? codes.unavailable : codes.internal) : status === 404 ? codes.notFound : codes.validation;
       // Shedding load (503) is expected under a storm: one cheap line, no stack.
-      if (status === 503) request.log.warn({ errorCode: code }, 'service unavailable');
+      if (store) request.log.debug({ errorCode: code, dependency: store }, 'store unavailable');
+      else if (status === 503) request.log.warn({ errorCode: code }, 'service unavailable');
       else if (status >= 500) request.log.error({ err }, 'request failed');
       // The catalogue's words for the code, in the client's language; a 5xx says nothing of its cause.
       const params = code === err.code ? (err as { params?: readonly unknown[] }).params : undefined;
       const body = errorBody(request, reply, { code, message: status < 500 ? err.message : 'Internal error', ...(params ? { params } : {}) });
       if (details !== undefined) body.error.details = details;
-      if (err.retryAfter !== undefined) reply.header('retry-after', String(err.retryAfter));
+      if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
       reply.code(status).send(body);
     });
     app.setNotFoundHandler((request, reply) => {

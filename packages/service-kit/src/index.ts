@@ -4,4 +4,5 @@ export * from './docs';
 export * from './redis';
 export * from './db';
 export * from './server';
+export * from './outages';
 export * from './language';

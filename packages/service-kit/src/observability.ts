@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Outages } from './outages';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -10,10 +11,12 @@ declare module 'fastify' {
     metrics: Registry;
     /** Dependencies /ready checks (Postgres, Redis…); each throws when unreachable. */
     readiness: Map<string, ReadinessCheck>;
+    /** Which stores are away: one log line per transition (outages.ts). */
+    outages: Outages;
   }
 }
 
-/** /health, /ready and /metrics (prom-client), and a request-duration histogram by route. */
+/** /health, /ready and /metrics (prom-client), a request-duration histogram by route, and `app.outages`. */
 export const observabilityPlugin = fp(
   async (app: FastifyInstance, opts: { service: string }) => {
     const registry = new Registry();
@@ -28,6 +31,9 @@ export const observabilityPlugin = fp(
     });
     app.decorate('metrics', registry);
     app.decorate('readiness', new Map<string, ReadinessCheck>());
+    const outages = new Outages(app.log, registry);
+    app.decorate('outages', outages);
+    app.addHook('onClose', async () => outages.close());
 
     // Callback-style: an async hook costs a promise per request for nothing awaited.
     app.addHook('onResponse', (request, reply, done) => {

@@ -33,8 +33,10 @@ export function redisOptions(role: 'request' | 'worker'): RedisOptions {
 export const redisPlugin = fp(
   async (app: FastifyInstance, opts: { connection: RedisSettings; prefix: string; client?: Redis }) => {
     const redis = opts.client ?? redisClient(opts.connection, redisOptions('request'));
-    // ioredis reconnects by itself; an 'error' event without a listener would crash the process.
-    redis.on('error', (err) => app.log.warn({ err: { message: err.message } }, 'redis error'));
+    // ioredis reconnects by itself; an 'error' event without a listener would crash the
+    // process. One log line when Redis goes away and one when it is back, not one per retry.
+    redis.on('error', (err) => app.outages.report('redis', err));
+    redis.on('ready', () => app.outages.recovered('redis'));
     app.decorate('redis', redis);
     app.decorate('redisPrefix', opts.prefix);
     app.readiness?.set('redis', async () => {

@@ -104,6 +104,7 @@ export async function waitFor(predicate: () => Promise<boolean> | boolean, { tim
 
 export * from './fixtures';
 export * from './redis-server';
+export * from './postgres-server';
 
 /** A TCP port free on 127.0.0.1 right now (for a child server that needs a fixed port). */
 export function freePort(): Promise<number> {

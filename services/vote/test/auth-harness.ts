@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Outages } from '@primaries/service-kit';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { type VoteConfig, loadConfig } from '@primaries/config';
@@ -134,6 +135,7 @@ export async function authHarness(label: string, env: Record<string, string> = {
         // The app's pino, so the worker's lines land in the same captured stream.
         log: app.log.child({ service: 'worker' }) as unknown as Logger,
         metrics: new Registry(),
+        outages: new Outages(app.log),
         bullPrefix: bullPrefix(tr.prefix),
         connection,
         redis: connection(),

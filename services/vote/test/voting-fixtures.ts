@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { Outages } from '@primaries/service-kit';
 import { Registry } from 'prom-client';
 import { type VoteConfig, type WorkerConfig, loadConfig } from '@primaries/config';
 import { type Logger, loggerOptions } from '@primaries/logger';
@@ -131,7 +132,7 @@ export async function votingHarness(
         return c;
       };
       const log = app.log.child({ service: 'worker' }) as unknown as Logger;
-      const ctx: WorkerContext = { config: wconfig, db: tdb.db, log, metrics: new Registry(), bullPrefix: bullPrefix(tr.prefix), connection, redis: tr.redis };
+      const ctx: WorkerContext = { config: wconfig, db: tdb.db, log, metrics: new Registry(), outages: new Outages(log), bullPrefix: bullPrefix(tr.prefix), connection, redis: tr.redis };
       const running = await startRecordVotes(ctx, { ...(options.sealer ? { sealer: options.sealer } : {}), ...opts });
       if (!running) throw new Error('record-votes did not start');
       const w = {

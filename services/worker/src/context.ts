@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { WorkerConfig } from '@primaries/config';
 import type { Database } from '@primaries/db';
 import type { Logger } from '@primaries/logger';
+import { type Outages, dependencyFailure } from '@primaries/service-kit';
 
 /** What every processor gets from main.ts. */
 export interface WorkerContext {
@@ -12,6 +13,8 @@ export interface WorkerContext {
   log: Logger;
   /** The worker's Prometheus registry (served at /metrics). */
   metrics: Registry;
+  /** Which stores are away: one log line per outage, not one per failed job. */
+  outages: Outages;
   /** BullMQ prefix for this deployment (bullPrefix(REDIS_PREFIX)). */
   bullPrefix: string;
   /** A new Redis connection for a BullMQ Worker (maxRetriesPerRequest: null). */
@@ -24,4 +27,15 @@ export interface WorkerContext {
 export interface Running {
   name: string;
   close(): Promise<void>;
+}
+
+/**
+ * A BullMQ Worker's or Queue's 'error' event: its connection to Redis failing is an outage,
+ * logged once (`ctx.outages`); anything else is logged as it comes.
+ */
+export function onQueueError(ctx: Pick<WorkerContext, 'outages' | 'log'>, what: string): (err: Error) => void {
+  return (err) => {
+    if (dependencyFailure(err)) ctx.outages.report('redis', err);
+    else ctx.log.warn({ err: { message: err.message } }, what);
+  };
 }

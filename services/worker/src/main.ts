@@ -16,26 +16,28 @@ async function main() {
     log.warn('BALLOT_KEYS is not set: sealed ballots open with the publicly known development key (never for a real election)');
   }
   const db = createDb({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'worker' });
-  const connections: Redis[] = [];
-  const connection = () => {
-    const c = workerConnection(config);
-    c.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis error'));
-    connections.push(c);
-    return c;
-  };
-  const redis = connection();
 
   // /health, /ready and /metrics for the worker, on its own small port.
   const http = Fastify({ ...baseServerOptions(), logger: loggerOptions('worker', config.LOG_LEVEL) });
   await http.register(errorHandlerPlugin, { prefix: 'WORKER' });
   await http.register(observabilityPlugin, { service: 'worker' });
+
+  const connections: Redis[] = [];
+  const connection = () => {
+    const c = workerConnection(config);
+    // Redis going away is logged once (http.outages); the shared client logs it coming back.
+    c.on('error', (err) => http.outages.report('redis', err));
+    connections.push(c);
+    return c;
+  };
+  const redis = connection();
   await http.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, client: redis });
   await http.register(redisScriptsPlugin);
   await http.register(dbPlugin, { url: config.DATABASE_URL, service: 'worker', db });
   // Scripts loaded before any processor runs.
   await http.ready();
 
-  const ctx: WorkerContext = { config, db, log, metrics: http.metrics, bullPrefix: bullPrefix(config.REDIS_PREFIX), connection, redis };
+  const ctx: WorkerContext = { config, db, log, metrics: http.metrics, outages: http.outages, bullPrefix: bullPrefix(config.REDIS_PREFIX), connection, redis };
   const running: Running[] = await startProcessors(ctx);
   await http.listen({ port: config.WORKER_PORT, host: config.WORKER_BIND });
   log.info({ processors: running.map((r) => r.name) }, 'worker started');

@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import { loadConfig } from '@primaries/config';
 import { type Database, applyServiceGrants, createDb } from '@primaries/db';
 import { createLogger } from '@primaries/logger';
+import { Outages } from '@primaries/service-kit';
 import { QUEUES, VOTE_BATCH_JOB, bullPrefix, jobId, voteBatchJobOptions, workerConnection } from '@primaries/queue';
 import { voteBacklogKey } from '@primaries/redis-protocols';
 import { type TestDatabase, type TestRedis, TEST_PG_ADMIN_URL, createSmallElection, createTestDatabase, createTestRedis, uniqueId, waitFor } from '@primaries/testing';
@@ -73,6 +74,7 @@ it('records votes and rebuilds the results with the worker role\'s grants alone'
     db: asWorker,
     log: createLogger('worker', 'silent'),
     metrics: new Registry(),
+    outages: new Outages(createLogger('worker', 'silent')),
     bullPrefix: bullPrefix(tr.prefix),
     redis: tr.redis,
     connection() {

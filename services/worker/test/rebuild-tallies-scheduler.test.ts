@@ -1,4 +1,5 @@
 import { Queue, QueueEvents } from 'bullmq';
+import { Outages } from '@primaries/service-kit';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { loadConfig } from '@primaries/config';
@@ -21,7 +22,7 @@ function context(extraEnv: Record<string, string>): WorkerContext {
     connections.push(c);
     return c;
   };
-  return { config, db: tdb.db, log: createLogger('worker', 'silent'), metrics: new Registry(), bullPrefix: bullPrefix(tr.prefix), connection, redis: connection() };
+  return { config, db: tdb.db, log: createLogger('worker', 'silent'), metrics: new Registry(), outages: new Outages(createLogger('worker', 'silent')), bullPrefix: bullPrefix(tr.prefix), connection, redis: connection() };
 }
 
 beforeAll(async () => {

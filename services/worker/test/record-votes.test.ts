@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { Outages } from '@primaries/service-kit';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -31,6 +32,7 @@ function context(registry = new Registry()): WorkerContext {
     db: tdb.db,
     log: createLogger('worker', 'silent'),
     metrics: registry,
+    outages: new Outages(createLogger('worker', 'silent')),
     bullPrefix: bullPrefix(tr.prefix),
     redis: tr.redis,
     connection() {

@@ -1,4 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { Outages } from '@primaries/service-kit';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
@@ -61,6 +62,7 @@ describe('send-sms processor', () => {
       db,
       log: createLogger('worker', 'silent'),
       metrics: new Registry(),
+      outages: new Outages(createLogger('worker', 'silent')),
       bullPrefix: bullPrefix(tr.prefix),
       connection,
       redis: connection(),

@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
 import { QUEUES, SMS_BATCH_MAX, SMS_JOB_ATTEMPTS, SMS_JOB_BACKOFF_MS, type SmsJob, bullPrefix, jobId, producerConnection } from '@primaries/queue';
 import { countQueuedSms, readQueuedSms, resetQueuedSms } from '@primaries/redis-protocols';
+import { StoreUnavailableError } from '@primaries/service-kit';
 
 /**
  * The producer side of the `sms` queue (the worker's send-sms processor delivers). It
@@ -43,7 +44,10 @@ export const smsQueuePlugin = fp(
   async (app: FastifyInstance) => {
     const config = app.config;
     const connection = producerConnection(config);
-    connection.on('error', (err) => app.log.warn({ err: { message: err.message } }, 'sms queue redis error'));
+    // Redis going away is logged once by app.outages (the app's own client logs it coming back).
+    connection.on('error', (err) => app.outages.report('redis', err));
+    let everReady = false;
+    connection.once('ready', () => (everReady = true));
     // A fail-fast client refuses commands until connected: give it a moment at start. If
     // Redis is away, start anyway — requests answer 503 until ioredis reconnects.
     await Promise.race([once(connection, 'ready'), sleep(2000, undefined, { ref: false })]).catch(() => undefined);
@@ -56,9 +60,11 @@ export const smsQueuePlugin = fp(
     const getQueue = (): Promise<Queue> => {
       if (queue) return Promise.resolve(queue);
       opening ??= (async () => {
-        if (connection.status !== 'ready') throw new Error('sms queue: redis not connected');
+        // Still starting (never connected yet): wait a moment rather than refuse the first requests.
+        if (connection.status !== 'ready' && !everReady) await Promise.race([once(connection, 'ready'), sleep(1000, undefined, { ref: false })]).catch(() => undefined);
+        if (connection.status !== 'ready') throw new StoreUnavailableError('redis', 'sms queue: redis not connected');
         const q = new Queue(QUEUES.sms, { connection, prefix, skipWaitingForReady: true });
-        q.on('error', (err) => app.log.warn({ err: { message: err.message } }, 'sms queue error'));
+        q.on('error', (err) => app.outages.report('redis', err));
         try {
           await q.waitUntilReady();
         } catch (err) {
@@ -100,7 +106,7 @@ export const smsQueuePlugin = fp(
       if (polling) return;
       polling = true;
       refresh()
-        .catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'sms backlog poll failed'))
+        .catch((err: unknown) => app.outages.reportOrLog(err, app.log, 'sms backlog poll failed'))
         .finally(() => {
           polling = false;
         });

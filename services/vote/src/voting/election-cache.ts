@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { type Database, type ElectionBallotData, findMemberPlaces, loadElectionBallotData } from '@primaries/db';
 import type { BallotContest } from '@primaries/domain';
+import type { Session } from '@primaries/redis-protocols';
+import { dependencyFailure } from '@primaries/service-kit';
 
 /**
  * How long contest and candidate lists are served from memory. A removed candidate, a
@@ -78,10 +80,14 @@ export function voterContests(view: ElectionView, place: MemberPlace): ContestVi
 
 /**
  * In-memory read-through caches for the ballot: one load per election per TTL, shared by
- * concurrent requests (single flight), and a bounded LRU of member places.
+ * concurrent requests (single flight), and a bounded LRU of member places. Both survive a
+ * Postgres outage: while Postgres is away the last good election view and the places
+ * already loaded are served (a vote needs only Redis to be accepted), and the election is
+ * asked for again once per TTL.
  */
 export class ElectionCache {
   private elections = new Map<number, { at: number; view: Promise<ElectionView | null> }>();
+  private lastGood = new Map<number, ElectionView | null>();
   private members = new Map<string, { at: number; place: MemberPlace | null }>();
 
   constructor(
@@ -92,11 +98,39 @@ export class ElectionCache {
   async election(electionId: number): Promise<ElectionView | null> {
     const hit = this.elections.get(electionId);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.view;
-    const view = loadElectionBallotData(this.db, electionId).then((d) => (d ? buildView(d) : null));
+    const view = this.loadElection(electionId);
     this.elections.set(electionId, { at: Date.now(), view });
     // A failed load must not stay cached.
     view.catch(() => this.elections.delete(electionId));
     return view;
+  }
+
+  private async loadElection(electionId: number): Promise<ElectionView | null> {
+    try {
+      const data = await loadElectionBallotData(this.db, electionId);
+      const view = data ? buildView(data) : null;
+      this.lastGood.set(electionId, view);
+      return view;
+    } catch (err) {
+      // Postgres away: the last good view stands until it answers again.
+      const stale = this.lastGood.get(electionId);
+      if (stale === undefined || !dependencyFailure(err)) throw err;
+      return stale;
+    }
+  }
+
+  /**
+   * A voter's place for the vote path: from the cache (or Postgres), and while Postgres is
+   * away and this instance never loaded the member, from the session (the place is stored
+   * in the token at sign-in, when the member was active).
+   */
+  async voterPlace(session: Session): Promise<MemberPlace | null> {
+    try {
+      return await this.member(String(session.memberId));
+    } catch (err) {
+      if (!session.place || dependencyFailure(err) !== 'postgres') throw err;
+      return { ...session.place, status: 'active' };
+    }
   }
 
   /** A member's place: from memory, else loaded with every other miss of the same tick in one query. */
@@ -135,7 +169,15 @@ export class ElectionCache {
         this.members.delete(oldest);
       }
     } catch (err) {
-      for (const waiters of pending.values()) for (const w of waiters) w.reject(err);
+      // Postgres away: a place loaded before (even past its TTL) still answers.
+      const away = dependencyFailure(err) !== null;
+      for (const [id, waiters] of pending) {
+        const old = away ? this.members.get(id) : undefined;
+        for (const w of waiters) {
+          if (old) w.resolve(old.place);
+          else w.reject(err);
+        }
+      }
     }
   }
 }

@@ -1,7 +1,8 @@
 import { Queue, Worker } from 'bullmq';
 import { Gauge, Histogram } from 'prom-client';
 import { QUEUES, TALLY_SCHEDULER_ID, type TallyJob, type TallyJobResult, tallyJobSchema } from '@primaries/queue';
-import type { Running, WorkerContext } from '../context';
+import { dependencyFailure } from '@primaries/service-kit';
+import { type Running, type WorkerContext, onQueueError } from '../context';
 import { type Releaser, releaserFor } from '../release/releaser';
 import { findElection, rebuildResults } from '../tally/rebuild';
 
@@ -24,6 +25,7 @@ export async function startRebuildTallies(ctx: WorkerContext, releaser: Releaser
   const versionGauge = new Gauge({ name: 'results_snapshot_version', help: 'Version of the last published results snapshot', registers: [ctx.metrics] });
 
   const queue = new Queue<TallyJob, TallyJobResult>(QUEUES.tallies, { connection: ctx.connection(), prefix: ctx.bullPrefix });
+  queue.on('error', onQueueError(ctx, 'tallies queue error'));
   let everySeconds = 0;
   const schedule = async (seconds: number) => {
     if (seconds === everySeconds) return;
@@ -67,8 +69,12 @@ export async function startRebuildTallies(ctx: WorkerContext, releaser: Releaser
     },
     { connection: ctx.connection(), prefix: ctx.bullPrefix, concurrency: 1 },
   );
-  worker.on('failed', (job, err) => log.error({ jobId: job?.id, err: { message: err.message } }, 'results rebuild failed'));
-  worker.on('error', (err) => log.warn({ err: { message: err.message } }, 'tallies worker error'));
+  // A store away is logged once for the whole outage (ctx.outages); other failures each time.
+  worker.on('failed', (job, err) => {
+    if (dependencyFailure(err)) ctx.outages.reportOrLog(err, log, 'results rebuild failed');
+    else log.error({ jobId: job?.id, err: { message: err.message } }, 'results rebuild failed');
+  });
+  worker.on('error', onQueueError(ctx, 'tallies worker error'));
 
   return {
     name: 'rebuild-tallies',

@@ -1,9 +1,10 @@
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { QUEUES, voteBatchSchema } from '@primaries/queue';
 import { settleVoteBatch } from '@primaries/redis-protocols';
 import { BallotSealer, type Sealer } from '@primaries/sealing';
-import type { Running, WorkerContext } from '../context';
+import { dependencyFailure } from '@primaries/service-kit';
+import { type Running, type WorkerContext, onQueueError } from '../context';
 import { type Releaser, releaserFor } from '../release/releaser';
 import { deadLetter, expireDeadLetters } from '../voting/dead-letters';
 import { type RecordVotesDeps, type RecordVotesMetrics, recordVoteBatch } from '../voting/record-batch';
@@ -42,9 +43,12 @@ export function recordVotesMetrics(registry: Registry): RecordVotesMetrics {
 /** How often the worker looks for dead letters to expire. */
 const DEAD_LETTER_SWEEP_MS = 10 * 60_000;
 
+/** How soon a batch that met a store outage is tried again (attempts are not spent). */
+const OUTAGE_RETRY_MS = 2000;
+
 function batchProcessor(ctx: WorkerContext, deps: RecordVotesDeps, releaser: Releaser) {
   const dl = { dead: deps.dead, deadCounter: deps.metrics.dead };
-  return async (job: Job) => {
+  return async (job: Job, token?: string) => {
     const parsed = voteBatchSchema.safeParse(job.data);
     const batchId = parsed.success ? parsed.data.batchId : String(job.id);
     if (!parsed.success) {
@@ -60,6 +64,14 @@ function batchProcessor(ctx: WorkerContext, deps: RecordVotesDeps, releaser: Rel
       ctx.log.debug({ batchId, ...out }, 'vote batch recorded');
       return out;
     } catch (err) {
+      const store = dependencyFailure(err);
+      if (store && token) {
+        // A store is away: wait for it without spending one of the batch's attempts (an
+        // outage longer than the backoff must not dead-letter votes), logged once.
+        ctx.outages.report(store, err);
+        await job.moveToDelayed(Date.now() + OUTAGE_RETRY_MS, token);
+        throw new DelayedError();
+      }
       // The last try: keep the votes for an operator instead of losing them with the job.
       if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
         await deadLetter(dl, batchId, 'exhausted', 'retries exhausted', parsed.data.votes);
@@ -76,6 +88,7 @@ function batchProcessor(ctx: WorkerContext, deps: RecordVotesDeps, releaser: Rel
 export async function startRecordVotes(ctx: WorkerContext, opts: RecordVotesOptions = {}): Promise<Running | null> {
   const prefix = ctx.bullPrefix;
   const dead = new Queue(QUEUES.votesDead, { connection: ctx.connection(), prefix });
+  dead.on('error', onQueueError(ctx, 'dead-letter queue error'));
   const metrics = recordVotesMetrics(ctx.metrics);
   const sealer = opts.sealer ?? new BallotSealer(ctx.config.BALLOT_KEYS);
   const deps: RecordVotesDeps = { db: ctx.db, redis: ctx.redis, redisPrefix: ctx.config.REDIS_PREFIX, dead, metrics, sealer, candidates: new Map() };
@@ -91,7 +104,7 @@ export async function startRecordVotes(ctx: WorkerContext, opts: RecordVotesOpti
     ...(opts.lockDuration ? { lockDuration: opts.lockDuration } : {}),
     ...(opts.stalledInterval ? { stalledInterval: opts.stalledInterval } : {}),
   });
-  worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'record-votes worker error'));
+  worker.on('error', onQueueError(ctx, 'record-votes worker error'));
   worker.on('failed', (job, err) => ctx.log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: { message: err.message } }, 'vote batch failed'));
   await worker.waitUntilReady();
 

@@ -3,7 +3,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Counter } from 'prom-client';
 import { QUEUES, type SmsJob, SmsRejectedError, createSmsProvider, smsBatchSchema, smsJobSchema } from '@primaries/queue';
 import { takeSmsBudget, uncountQueuedSms } from '@primaries/redis-protocols';
-import type { Running, WorkerContext } from '../context';
+import { type Running, type WorkerContext, onQueueError } from '../context';
 
 /**
  * Delivers one-time codes from the `sms` queue through the configured provider, at most
@@ -103,7 +103,7 @@ export async function startSendSms(ctx: WorkerContext): Promise<Running | null> 
     }
   });
   worker.on('failed', (job, err) => ctx.log.warn({ queue: QUEUES.sms, jobId: job?.id, attempt: job?.attemptsMade, err: { message: err.message } }, 'sms send failed'));
-  worker.on('error', (err) => ctx.log.error({ queue: QUEUES.sms, err: { message: err.message } }, 'sms worker error'));
+  worker.on('error', onQueueError(ctx, 'sms worker error'));
 
   return {
     name: 'send-sms',

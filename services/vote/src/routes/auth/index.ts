@@ -12,9 +12,11 @@ import { IpRule, unmapIpv4 } from '../../auth/ip-rule';
 import { MemberLookup } from '../../auth/member-lookup';
 import { TimingFloor } from '../../auth/timing';
 import { VoteErrors } from '../../errors';
-import { issueToken, revokeToken } from '@primaries/redis-protocols';
+import { type Session, issueToken, revokeToken } from '@primaries/redis-protocols';
+import { OUTAGE_RETRY_AFTER_SECONDS } from '@primaries/service-kit';
 import { queueSignInNotice } from '../../sms/sign-in-notice';
 import { smsQueuePlugin } from '../../sms/sms-queue';
+import { type MemberPlace, electionCacheFor } from '../../voting/election-cache';
 
 // A malformed IIN (bad checksum) or a number that is no Kazakh mobile is refused with
 // 400: that says something about the input, nothing about membership.
@@ -52,11 +54,23 @@ function shed(reply: FastifyReply, err: Error & { code: string }, seconds: numbe
     .send(errorBody(reply.request, reply, err));
 }
 
-/** Our own catalogue errors pass through; anything else (Redis or Postgres away) is 503 + Retry-After, logged once. */
+/**
+ * Our own catalogue errors pass through; anything else is 503 + Retry-After: a store away
+ * is logged once for the whole outage (app.outages), any other failure as one line here.
+ */
 function unavailable(request: FastifyRequest, reply: FastifyReply, err: unknown) {
   if (err instanceof Error && typeof (err as { statusCode?: unknown }).statusCode === 'number') throw err;
-  request.log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'authorization backend unavailable');
-  return shed(reply, new VoteErrors.UNAVAILABLE(), 5);
+  request.server.outages.reportOrLog(err, request.log, 'authorization backend unavailable');
+  return shed(reply, new VoteErrors.UNAVAILABLE(), OUTAGE_RETRY_AFTER_SECONDS);
+}
+
+/**
+ * What the token stands for. An active member's place goes in too (it also warms this
+ * instance's member cache), so a vote is accepted while Postgres is away.
+ */
+function sessionOf(r: { memberId: string; electionId: number }, ip: string, place: MemberPlace | null): Omit<Session, 'issuedAt'> {
+  const session = { memberId: r.memberId, electionId: r.electionId, ip };
+  return place?.status === 'active' ? { ...session, place: { regionId: place.regionId, districtId: place.districtId } } : session;
 }
 
 /**
@@ -78,6 +92,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
   const elections = new ElectionCache(app.db);
   const members = new MemberLookup(app.db);
   const timing = new TimingFloor();
+  const voting = electionCacheFor(app.db);
 
   const codeOutcomes = new Counter({
     name: 'auth_code_requests_total',
@@ -207,6 +222,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
         }
         // The record and the token stand or fall together: the row commits only once the
         // token is stored, and a token whose row failed to commit is revoked.
+        const session = sessionOf(result, ip, await voting.member(result.memberId));
         let issued: { token: string; expiresAt: Date } | undefined;
         try {
           await app.db.transaction().execute(async (trx) => {
@@ -216,7 +232,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
               ip,
               userAgent: request.headers['user-agent'] ?? null,
             });
-            issued = await issueToken(app.redis, app.redisPrefix, { memberId: result.memberId, electionId: result.electionId, ip }, config.AUTH_TOKEN_TTL_SECONDS);
+            issued = await issueToken(app.redis, app.redisPrefix, session, config.AUTH_TOKEN_TTL_SECONDS);
           });
         } catch (err) {
           if (issued) await revokeToken(app.redis, app.redisPrefix, issued.token).catch(() => undefined);

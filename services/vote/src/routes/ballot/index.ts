@@ -7,6 +7,7 @@ import { requestLanguage } from '@primaries/service-kit';
 import { VoteErrors } from '../../errors';
 import { type ContestView, type ElectionView, electionCacheFor, voterContests } from '../../voting/election-cache';
 import { claimedContests, rememberVoted } from '@primaries/redis-protocols';
+import { dependencyFailure } from '@primaries/service-kit';
 
 const ballotResponse = z.object({
   election: z.object({
@@ -82,13 +83,19 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       const memberId = String(session.memberId);
       const view = await cache.election(session.electionId);
       if (!view) throw new VoteErrors.NOT_ELIGIBLE();
-      const place = await cache.member(memberId);
+      const place = await cache.voterPlace(session);
       if (!place || place.status !== 'active') throw new VoteErrors.NOT_ELIGIBLE();
       const contests = voterContests(view, place);
       const ids = contests.map((c) => c.id);
       const [claimed, participated] = await Promise.all([
         claimedContests(app.redis, app.redisPrefix, session.electionId, memberId),
-        participatedContestIds(app.db, memberId, ids),
+        // Postgres away: the pre-check alone says what is voted (a vote Postgres alone knows,
+        // such as a paper one, is still refused when the worker records it).
+        participatedContestIds(app.db, memberId, ids).catch((err: unknown) => {
+          if (dependencyFailure(err) !== 'postgres') throw err;
+          app.outages.report('postgres', err);
+          return [];
+        }),
       ]);
       const voted = new Set([...claimed, ...participated]);
       // A vote Postgres knows but the pre-check doesn't (paper, or Redis lost it): teach Redis.

@@ -52,7 +52,8 @@ export default async function routes(app: FastifyInstance): Promise<void> {
   const cache = electionCacheFor(app.db);
   const prefix = app.redisPrefix;
   const queue = new Queue(QUEUES.votes, { connection: app.redis, prefix: bullPrefix(prefix) });
-  queue.on('error', (err) => app.log.warn({ err: { message: err.message } }, 'votes queue error'));
+  // The queue's connection events: Redis going away (logged once by app.outages).
+  queue.on('error', (err) => app.outages.report('redis', err));
   const backlog = new BacklogMonitor(app.redis, prefix);
   backlog.start();
   const votesAccepted = new Counter({ name: 'votes_accepted_total', help: 'Contest votes queued (202)', registers: [app.metrics] });
@@ -105,7 +106,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       const view = await cache.election(session.electionId);
       if (!view) throw refuse(new VoteErrors.NOT_ELIGIBLE());
       if (windowState(view.election) !== 'open') throw refuse(new VoteErrors.WINDOW_CLOSED());
-      const place = await cache.member(memberId);
+      const place = await cache.voterPlace(session);
       if (!place || place.status !== 'active') throw refuse(new VoteErrors.NOT_ELIGIBLE());
 
       const mine = new Map(voterContests(view, place).map((c) => [c.id, c.rules] as const));
@@ -121,7 +122,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       try {
         conflict = await claimContests(app.redis, prefix, claim);
       } catch (err) {
-        request.log.warn({ err: { message: (err as Error).message } }, 'pre-check failed');
+        app.outages.reportOrLog(err, request.log, 'pre-check failed');
         throw refuse(unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS));
       }
       if (conflict !== null) throw refuse(new VoteErrors.ALREADY_VOTED(conflict));
@@ -137,10 +138,8 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         await batcher.submit(votes);
       } catch (err) {
         // Not queued: undo the claim so the voter can try again.
-        request.log.warn({ err: { message: (err as Error).message } }, 'vote batch not queued');
-        await releaseContests(app.redis, prefix, claim).catch((e: Error) =>
-          request.log.error({ err: { message: e.message } }, 'pre-check not released'),
-        );
+        app.outages.reportOrLog(err, request.log, 'vote batch not queued');
+        await releaseContests(app.redis, prefix, claim).catch((e: unknown) => app.outages.reportOrLog(e, request.log, 'pre-check not released'));
         throw refuse(unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS));
       }
       reply.code(202).header('cache-control', 'no-store');
