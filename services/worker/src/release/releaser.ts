@@ -60,7 +60,11 @@ export class Releaser {
   /** Before a tally: release the ready groups and everything of `final` contests, then sweep the receipts. */
   async releaseNow(final: ReadonlySet<number>): Promise<ReleaseSummary> {
     const summary = await this.serial(() => this.release(final));
-    const swept = await this.serial(() => sweepReceipts(this.deps));
+    // The sweep only corrects receipts' statuses: if it fails, the tally goes on and the next one sweeps.
+    const swept = await this.serial(() => sweepReceipts(this.deps)).catch((err: Error) => {
+      this.deps.log.warn({ err: { message: err.message } }, 'receipts sweep failed; the next tally sweeps again');
+      return 0;
+    });
     if (swept > 0) this.deps.log.info({ receipts: swept }, 'receipts found released by the sweep');
     return summary;
   }

@@ -12,13 +12,23 @@ import type { ReleaseDeps } from './release';
 export async function sweepReceipts(deps: ReleaseDeps): Promise<number> {
   const contests = await contestsWithRecordedReceipts(deps.db);
   if (contests.length === 0) return 0;
-  return deps.db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (trx) => {
-      const sealed = await sealedBallotsOf(trx, contests);
-      // A ballot that cannot be opened throws: better no sweep than a receipt said released wrongly.
-      const pending = sealed.map((s) => deps.sealer.openRow(s.contestId, s).receiptHash);
-      return markReleasedExcept(trx, contests, pending);
-    });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute(async (trx) => {
+          const sealed = await sealedBallotsOf(trx, contests);
+          // A ballot that cannot be opened throws: better no sweep than a receipt said released wrongly.
+          const pending = sealed.map((s) => deps.sealer.openRow(s.contestId, s).receiptHash);
+          return markReleasedExcept(trx, contests, pending);
+        });
+    } catch (err) {
+      // A release in another process marked some of the same receipts meanwhile: read again.
+      if ((err as { code?: string }).code !== SERIALIZATION_FAILURE || attempt >= SWEEP_ATTEMPTS) throw err;
+    }
+  }
 }
+
+const SERIALIZATION_FAILURE = '40001';
+const SWEEP_ATTEMPTS = 5;
