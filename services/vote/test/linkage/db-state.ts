@@ -37,8 +37,12 @@ export interface WalRecord {
  * steps: a checkpoint may recycle older segments.
  */
 export async function readWal(db: Kysely<Database>, from: string): Promise<{ records: WalRecord[]; lsn: string }> {
-  const { rows: pos } = await sql<{ lsn: string; oid: number }>`select pg_current_wal_lsn()::text lsn, (select oid::int from pg_database where datname = current_database()) oid`.execute(db);
-  const { lsn, oid } = pos[0]!;
+  // The flushed position: pg_walinspect reads nothing beyond it.
+  const { rows: pos } = await sql<{ lsn: string; oid: number; ahead: boolean }>`
+    select pg_current_wal_flush_lsn()::text lsn, pg_current_wal_flush_lsn() > ${from}::pg_lsn ahead,
+           (select oid::int from pg_database where datname = current_database()) oid`.execute(db);
+  const { lsn, oid, ahead } = pos[0]!;
+  if (!ahead) return { records: [], lsn: from };
   const { rows } = await sql<{ xid: number; record_type: string; description: string; block_ref: string }>`
     select xid::text::bigint::float8 xid, record_type, description, block_ref
     from pg_get_wal_records_info(${from}::pg_lsn, ${lsn}::pg_lsn)

@@ -148,6 +148,18 @@ function logBodies(app: VotingHarness['app']): void {
   });
 }
 
+/** The AOF before and after a rewrite, the dead letters and every key, once the election is over. */
+async function redisAtTheEnd(client: Redis, prefix: string): Promise<Pick<Evidence, 'aofBeforeRewrite' | 'aofAfterRewrite' | 'deadLetters' | 'redisDump'>> {
+  const aofBeforeRewrite = await aofFiles(client);
+  await client.config('SET', 'aof-use-rdb-preamble', 'no');
+  await client.bgrewriteaof();
+  await whenDone(client, 'aof_rewrite_in_progress');
+  const dead = new Queue(QUEUES.votesDead, { connection: client, prefix: bullPrefix(prefix) });
+  const deadLetters = (await dead.getJobs(['waiting'])).map((j) => j.data as unknown);
+  await dead.close();
+  return { aofBeforeRewrite, aofAfterRewrite: await aofFiles(client), deadLetters, redisDump: await dumpRedis(client) };
+}
+
 /** Runs the election and collects the evidence; the caller must call `close()`. */
 export async function runElection(run: LinkageRun): Promise<{ evidence: Evidence; db: Kysely<Database>; close: () => Promise<void> }> {
   const server: OwnRedis = await startOwnRedis({ config: path.join(ROOT, 'infra/redis/redis.conf') });
@@ -170,7 +182,7 @@ export async function runElection(run: LinkageRun): Promise<{ evidence: Evidence
     // The WAL, read as it is written (a holder of the archive reads it all).
     await sql`create extension if not exists pg_walinspect`.execute(h.tdb.db);
     const wal: WalRecord[] = [];
-    let lsn = (await sql<{ l: string }>`select pg_current_wal_lsn()::text l`.execute(h.tdb.db)).rows[0]!.l;
+    let lsn = (await sql<{ l: string }>`select pg_current_wal_flush_lsn()::text l`.execute(h.tdb.db)).rows[0]!.l;
     const look = async (): Promise<DbState> => {
       const next = await readWal(h.tdb.db, lsn);
       wal.push(...next.records);
@@ -205,13 +217,6 @@ export async function runElection(run: LinkageRun): Promise<{ evidence: Evidence
     await h.rebuild(wenv);
     watch.push(await look());
 
-    const aofBeforeRewrite = await aofFiles(client);
-    await client.config('SET', 'aof-use-rdb-preamble', 'no');
-    await client.bgrewriteaof();
-    await whenDone(client, 'aof_rewrite_in_progress');
-    const dead = new Queue(QUEUES.votesDead, { connection: client, prefix: bullPrefix(tr.prefix) });
-    const deadLetters = (await dead.getJobs(['waiting'])).map((j) => j.data as unknown);
-    await dead.close();
     const evidence: Evidence = {
       run,
       voters,
@@ -220,12 +225,9 @@ export async function runElection(run: LinkageRun): Promise<{ evidence: Evidence
       final: await look(),
       wal,
       rel: await relfilenodes(h.tdb.db),
-      aofBeforeRewrite,
-      aofAfterRewrite: await aofFiles(client),
       rdb,
       queuedJobs,
-      deadLetters,
-      redisDump: await dumpRedis(client),
+      ...(await redisAtTheEnd(client, tr.prefix)),
       logLines: h.logLines,
     };
     return { evidence, db: h.tdb.db, close };

@@ -13,7 +13,7 @@ import { shuffle } from '../voting/record-batch';
  */
 
 /** Largest group in one transaction; a contest with more waiting is released in several. */
-export const MAX_RELEASE_GROUP = 5000;
+const MAX_RELEASE_GROUP = 5000;
 
 export interface ReleaseDeps {
   db: Kysely<Database>;
