@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { type Database, beginCountingReceipts, finishCountingReceipts } from '@primaries/db';
 import type { TallyJobResult } from '@primaries/queue';
 import { readVoteBacklog } from '@primaries/redis-protocols';
+import { windowState } from '@primaries/domain';
 import type { Snapshot } from '@primaries/results-model';
 import type { Releaser } from '../release/releaser';
 import { type BuildOptions, buildSnapshot, findElection } from './build-snapshot';
@@ -17,11 +18,21 @@ export interface RebuildOptions extends Omit<BuildOptions, 'queued'> {
   releaser: Releaser | null;
 }
 
-/** The contests whose remainder is released whatever its size: all of a closed election once nothing is queued. */
+/** After the close, the remainder waits at most this long for the votes queue to empty (a backlog counter gone wrong must not hold it forever). */
+const FINAL_RELEASE_GRACE_MS = 15 * 60_000;
+
+/**
+ * The contests whose remainder is released whatever its size: all of a closed election once
+ * nothing is queued (the last votes join the last group), or once the grace period is over.
+ */
 async function finalContests(db: Kysely<Database>, queued: number, opts: RebuildOptions): Promise<Set<number>> {
   const election = await findElection(db, opts.electionId);
   const now = opts.now ?? new Date();
-  if (!election || queued > 0 || (election.closed_at === null && now < new Date(election.closes_at))) return new Set();
+  if (!election) return new Set();
+  const window = { opensAt: new Date(election.opens_at), closesAt: new Date(election.closes_at), openedAt: election.opened_at && new Date(election.opened_at), closedAt: election.closed_at && new Date(election.closed_at) };
+  if (windowState(window, now) !== 'closed') return new Set();
+  const closedAt = Math.min(window.closesAt.getTime(), window.closedAt?.getTime() ?? Infinity);
+  if (queued > 0 && now.getTime() - closedAt < FINAL_RELEASE_GRACE_MS) return new Set();
   const rows = await db.selectFrom('contests').select('id').where('election_id', '=', election.id).execute();
   return new Set(rows.map((r) => r.id));
 }
