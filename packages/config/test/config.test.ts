@@ -18,7 +18,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig('vote', { NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig('vote', { NODE_ENV: 'production' })).toThrow(/SMS_PROVIDER: outbox is refused/);
     expect(() => loadConfig('worker', { NODE_ENV: 'production' })).toThrow(/outbox is refused/);
-    expect(loadConfig('vote', { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send' }).SMS_PROVIDER).toBe('http');
+    expect(loadConfig('vote', { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send', AUTH_CODE_PEPPER: 'x'.repeat(32) }).SMS_PROVIDER).toBe('http');
   });
 
   it('requires SMS_HTTP_URL for the http provider', () => {
