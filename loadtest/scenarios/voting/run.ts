@@ -240,7 +240,7 @@ async function main() {
       log(`baseline: ${Math.round(baseline.requests.average)} req/s, p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms`);
     }
 
-    const ballotsBefore = Number((await sql<{ n: string }>`select count(*) n from ballots b join contests c on c.id = b.contest_id where c.election_id = ${election}`.execute(db)).rows[0]!.n);
+    const ballotsBefore = Number((await sql<{ n: string }>`select count(*) n from (select contest_id from ballots union all select contest_id from sealed_ballots) b join contests c on c.id = b.contest_id where c.election_id = ${election}`.execute(db)).rows[0]!.n);
     const receipts: Array<string[] | undefined> = new Array(ready.length);
     const statuses: Record<string, number> = {};
     const series: Array<{ t: number; backlog: number; accepted: number }> = [];
@@ -272,12 +272,12 @@ async function main() {
     const votingSeconds = (Date.now() - start) / 1000;
     log(`timed part done in ${votingSeconds.toFixed(1)} s; statuses ${JSON.stringify(statuses)}`);
 
-    // Until every accepted vote is in Postgres (or the drain timeout).
+    // Until every accepted vote is in Postgres, sealed or released (or the drain timeout).
     const expected = ready.reduce((s, v, i) => s + (receipts[i] ? v.contests : 0), 0);
     const drainUntil = Date.now() + Number(args['drain-timeout']) * 1000;
     let stored = 0;
     for (;;) {
-      stored = Number((await sql<{ n: string }>`select count(*) n from ballots b join contests c on c.id = b.contest_id where c.election_id = ${election}`.execute(db)).rows[0]!.n) - ballotsBefore;
+      stored = Number((await sql<{ n: string }>`select count(*) n from (select contest_id from ballots union all select contest_id from sealed_ballots) b join contests c on c.id = b.contest_id where c.election_id = ${election}`.execute(db)).rows[0]!.n) - ballotsBefore;
       if (stored >= expected || Date.now() > drainUntil) break;
       await new Promise((r) => setTimeout(r, 250));
     }

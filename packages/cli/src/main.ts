@@ -4,6 +4,7 @@ import { registerSeedCommand } from './commands/seed';
 import { registerMembersCommands } from './commands/members';
 import { registerSmsCommands } from './commands/sms';
 import { registerResultsCommands } from './commands/results';
+import { registerDeadLetterCommands } from './commands/dead-letters';
 
 /** `pnpm primaries <command>`: the operators' command line (shared/API.md). */
 const program = new Command()
@@ -16,6 +17,7 @@ registerSeedCommand(program);
 registerMembersCommands(program);
 registerSmsCommands(program);
 registerResultsCommands(program);
+registerDeadLetterCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

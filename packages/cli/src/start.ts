@@ -11,6 +11,7 @@ import { waitHealthy } from './stack/health';
 import type { HealthTarget } from './stack/health';
 import { canEmbedFor, probePostgres, startEmbeddedPostgres } from './stack/postgres';
 import { hasRedisServer, probeRedis, startLocalRedis } from './stack/redis';
+import { localBallotKeys } from './stack/ballot-keys';
 import { runServices } from './stack/run-services';
 import { SERVICES, checkServiceConfigs, serviceCommand, serviceEnv, stackPorts } from './stack/services';
 
@@ -185,8 +186,10 @@ async function main(): Promise<number> {
     }
     if (abort.signal.aborted) return 130;
 
-    // 3. Configuration of every service, checked before anything runs.
+    // 3. Configuration of every service, checked before anything runs. Outside production a
+    // ballot sealing key of the stack's own is kept in the data dir (docs/secrecy.md).
     const env = { ...process.env, ...serviceEnv(process.env, { databaseUrl, redisUrl }) };
+    if (!env.BALLOT_KEYS && env.NODE_ENV !== 'production') env.BALLOT_KEYS = await localBallotKeys(opts.dataDir, log);
     checkServiceConfigs(opts.services, env);
     const selected = SERVICES.filter((s) => opts.services.includes(s.name));
     for (const s of selected) {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,6 +98,10 @@ describe('pnpm start', () => {
       expect(Number(elections.n)).toBe(1);
       const members = await db.db.selectFrom('members').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
       expect(Number(members.n)).toBe(300);
+      // A ballot sealing key of its own, in the data dir, readable by its owner only.
+      const keyFile = await stat(path.join(dataDir, 'ballot-keys'));
+      expect(keyFile.mode & 0o777).toBe(0o600);
+      expect(current.output()).toMatch('generated a ballot sealing key');
 
       current.child.kill('SIGTERM');
       const code = await current.exited;

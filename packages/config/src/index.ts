@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { KZ_MOBILE_CODES } from '@primaries/domain';
+import { type BallotKey, parseBallotKeys } from '@primaries/sealing';
 
 /**
  * Every service's settings, one zod schema each, parsed once at start and frozen
@@ -41,6 +43,40 @@ const hostPortList = z
   });
 
 export const LOOPBACK_PROXIES = ['127.0.0.1/8', '::1/128'];
+
+/** BALLOT_KEYS: `id:base64key[,id:base64key…]` (32-byte AES-256 keys); the first seals, all open. */
+const ballotKeys = z.string().transform((text, ctx): BallotKey[] => {
+  try {
+    return parseBallotKeys(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** The id of the development key used when BALLOT_KEYS is unset outside production. */
+export const DEVELOPMENT_BALLOT_KEY_ID = 'insecure-development-key';
+
+/**
+ * A key everyone can compute (it is derived from a sentence in this file): sealing with it
+ * protects nothing, and the services print a warning when they run with it. Production
+ * refuses to start without BALLOT_KEYS; `pnpm start` generates a real key into its data dir.
+ */
+function developmentBallotKeys(): BallotKey[] {
+  const key = createHash('sha256').update('primaries: publicly known development ballot key, never for a real election').digest();
+  return [{ id: DEVELOPMENT_BALLOT_KEY_ID, key }];
+}
+
+/** BALLOT_KEYS as parsed; the known development key outside production when unset (services warn). */
+function withBallotKeys<T extends { NODE_ENV: string; BALLOT_KEYS?: BallotKey[] | undefined }>(c: T) {
+  return { ...c, BALLOT_KEYS: c.BALLOT_KEYS ?? (c.NODE_ENV === 'production' ? [] : developmentBallotKeys()) };
+}
+
+function requireBallotKeysInProduction(c: { NODE_ENV: string; BALLOT_KEYS: readonly BallotKey[] }, ctx: z.RefinementCtx) {
+  if (c.NODE_ENV === 'production' && c.BALLOT_KEYS.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['BALLOT_KEYS'], message: 'required when NODE_ENV=production (id:base64key[,…], 32-byte keys)' });
+  }
+}
 
 const common = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -127,6 +163,8 @@ export const voteSchema = z
     /** Votes waiting in the queue above which the vote site answers 503 + Retry-After. */
     VOTE_BACKLOG_LIMIT: z.coerce.number().int().min(1).default(200_000),
     VOTE_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+    /** Keys that seal each contest ballot before it is queued (the first one seals). */
+    BALLOT_KEYS: ballotKeys.optional(),
     /** The party hotline: on the voter site and in the sign-in SMS ("if this wasn't you, call …"). */
     HOTLINE_PHONE: z.string().trim().min(3).max(32).regex(/^[+\d][\d\s()-]*$/, 'a phone number').default('+7 700 000 00 00'),
     /** Where the results portal is, for the voter site's links. */
@@ -139,7 +177,9 @@ export const voteSchema = z
     AUTH_CODE_PEPPER: z.string().min(32, 'at least 32 characters').optional(),
   })
   .transform(withTrustedProxies)
+  .transform(withBallotKeys)
   .superRefine((c, ctx) => {
+    requireBallotKeysInProduction(c, ctx);
     if (c.SMS_PROVIDER === 'outbox' && c.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'outbox is refused when NODE_ENV=production' });
     }
@@ -177,7 +217,16 @@ export const workerSchema = z.object({
   SMS_HTTP_TOKEN: z.string().optional(),
   SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).default(500),
-}).superRefine((c, ctx) => {
+  /** Keys that open sealed ballots at the release (every key listed; the first also seals). */
+  BALLOT_KEYS: ballotKeys.optional(),
+  /** K: sealed ballots of a contest are released into `ballots` in shuffled groups of at least K. */
+  BALLOT_RELEASE_MIN: z.coerce.number().int().min(1).default(100),
+  /** Sealed ballots per contest kept back while voting goes on (default K), so that the last group at the close has K too. */
+  BALLOT_RELEASE_RESERVE: z.coerce.number().int().min(0).optional(),
+  /** Dead-lettered vote batches are purged after this long. */
+  DEAD_LETTER_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 86400),
+}).transform(withBallotKeys).transform((c) => ({ ...c, BALLOT_RELEASE_RESERVE: c.BALLOT_RELEASE_RESERVE ?? c.BALLOT_RELEASE_MIN })).superRefine((c, ctx) => {
+  requireBallotKeysInProduction(c, ctx);
   if (c.SMS_PROVIDER === 'outbox' && c.NODE_ENV === 'production') {
     ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'outbox is refused when NODE_ENV=production' });
   }

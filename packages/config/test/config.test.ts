@@ -1,4 +1,4 @@
-import { ConfigError, LOOPBACK_PROXIES, configKeys, loadConfig, mobileCodesFromEnv, redisSentinelOptions } from '../src';
+import { ConfigError, DEVELOPMENT_BALLOT_KEY_ID, LOOPBACK_PROXIES, configKeys, loadConfig, mobileCodesFromEnv, redisSentinelOptions } from '../src';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -18,7 +18,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig('vote', { NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig('vote', { NODE_ENV: 'production' })).toThrow(/SMS_PROVIDER: outbox is refused/);
     expect(() => loadConfig('worker', { NODE_ENV: 'production' })).toThrow(/outbox is refused/);
-    expect(loadConfig('vote', { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send', AUTH_CODE_PEPPER: 'x'.repeat(32) }).SMS_PROVIDER).toBe('http');
+    // (BALLOT_KEYS and AUTH_CODE_PEPPER too: production refuses to start without them.)
+    expect(loadConfig('vote', { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send', BALLOT_KEYS: `k:${Buffer.alloc(32).toString('base64')}`, AUTH_CODE_PEPPER: 'x'.repeat(32) }).SMS_PROVIDER).toBe('http');
   });
 
   it('requires SMS_HTTP_URL for the http provider', () => {
@@ -45,6 +46,42 @@ describe('loadConfig', () => {
   it('keeps the results service away from Postgres', () => {
     expect(configKeys('results')).not.toContain('DATABASE_URL');
     expect(configKeys('worker')).toContain('RESULTS_REFRESH_SECONDS');
+  });
+});
+
+describe('BALLOT_KEYS, BALLOT_RELEASE_MIN, DEAD_LETTER_TTL_SECONDS', () => {
+  const key = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
+
+  it('parses the sealing keys, the first one sealing, for the vote service and the worker', () => {
+    const two = `${key},k0:${Buffer.alloc(32, 2).toString('base64')}`;
+    expect(loadConfig('vote', { BALLOT_KEYS: two }).BALLOT_KEYS.map((k) => k.id)).toEqual(['k1', 'k0']);
+    expect(loadConfig('worker', { BALLOT_KEYS: key }).BALLOT_KEYS[0]!.key).toEqual(Buffer.alloc(32, 1));
+  });
+
+  it('refuses to run in production without them, and names a bad key without printing it', () => {
+    const prod = { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send' };
+    expect(() => loadConfig('vote', prod)).toThrow(/BALLOT_KEYS: required when NODE_ENV=production/);
+    expect(() => loadConfig('worker', prod)).toThrow(/BALLOT_KEYS: required/);
+    expect(loadConfig('vote', { ...prod, BALLOT_KEYS: key }).BALLOT_KEYS).toHaveLength(1);
+    const short = Buffer.alloc(16, 9).toString('base64');
+    expect(() => loadConfig('worker', { BALLOT_KEYS: `k:${short}` })).toThrow(/16 bytes, expected 32/);
+    try {
+      loadConfig('worker', { BALLOT_KEYS: `k:${short}` });
+    } catch (err) {
+      expect((err as Error).message).not.toContain(short);
+    }
+  });
+
+  it('outside production, falls back to the publicly known development key', () => {
+    expect(loadConfig('vote', {}).BALLOT_KEYS.map((k) => k.id)).toEqual([DEVELOPMENT_BALLOT_KEY_ID]);
+    expect(loadConfig('worker', {}).BALLOT_KEYS[0]!.key).toEqual(loadConfig('vote', {}).BALLOT_KEYS[0]!.key);
+  });
+
+  it('releases in groups of 100 by default, dead letters expire after 7 days', () => {
+    const w = loadConfig('worker', {});
+    expect(w.BALLOT_RELEASE_MIN).toBe(100);
+    expect(w.DEAD_LETTER_TTL_SECONDS).toBe(7 * 86400);
+    expect(() => loadConfig('worker', { BALLOT_RELEASE_MIN: '0' })).toThrow(/BALLOT_RELEASE_MIN/);
   });
 });
 

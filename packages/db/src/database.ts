@@ -4,7 +4,7 @@ import type { ElectionTable } from './tables/election.table';
 import type { DistrictTable, RegionTable } from './tables/place.table';
 import type { CandidateTable, ContestTable } from './tables/contest.table';
 import type { AuthorizationTable, MemberTable } from './tables/member.table';
-import type { BallotTable, ParticipationTable, ReceiptTable, RecordedVoteBatchTable } from './tables/vote.table';
+import type { BallotTable, ParticipationTable, ReceiptTable, RecordedVoteBatchTable, SealedBallotTable } from './tables/vote.table';
 import type { PaperProtocolTable, PaperProtocolVoteTable, PollingStationTable } from './tables/paper.table';
 import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
 
@@ -19,6 +19,7 @@ export interface Database {
   authorizations: AuthorizationTable;
   participation: ParticipationTable;
   ballots: BallotTable;
+  sealed_ballots: SealedBallotTable;
   receipts: ReceiptTable;
   recorded_vote_batches: RecordedVoteBatchTable;
   polling_stations: PollingStationTable;

@@ -23,13 +23,14 @@ export const ROLE_WRITES: Record<'vote' | 'worker', Record<'insert' | 'update' |
   /** A login is recorded by the vote site; ballots go through the queue to the worker. */
   vote: { insert: ['authorizations'], update: [], delete: [] },
   /**
-   * The worker records ballots (who took part; the anonymous ballot; the receipt and its
-   * status) and remembers which votes of a batch it recorded until the batch is done.
+   * The worker records ballots (who took part; the sealed ballot; the receipt and its
+   * status), remembers which votes of a batch it recorded until the batch is done, and
+   * releases sealed ballots into `ballots` (deleting the sealed copies; issue #9).
    */
   worker: {
-    insert: ['participation', 'ballots', 'receipts', 'recorded_vote_batches'],
+    insert: ['participation', 'sealed_ballots', 'ballots', 'receipts', 'recorded_vote_batches'],
     update: ['receipts'],
-    delete: ['recorded_vote_batches'],
+    delete: ['sealed_ballots', 'recorded_vote_batches'],
   },
 };
 

@@ -15,3 +15,4 @@ export * from './repositories/participation.repository';
 export * from './repositories/ballots.repository';
 export * from './repositories/receipts.repository';
 export * from './repositories/vote-batches.repository';
+export * from './repositories/sealed-ballots.repository';

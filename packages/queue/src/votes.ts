@@ -6,15 +6,19 @@ import { z } from 'zod';
  * job, so this is what lets one Redis keep up (shared/MEASUREMENTS.md).
  */
 
-/** One accepted vote in one contest. The member id is only here until the batch is recorded. */
+/**
+ * One accepted vote in one contest. Its marks are sealed (AES-256-GCM, @primaries/sealing):
+ * the queue, its job history, the dead letters and Redis's AOF and RDB files only ever hold
+ * a member id beside a sealed ballot (issue #9, docs/secrecy.md).
+ */
 export const queuedVoteSchema = z.object({
-  /** members.id (bigint as a decimal string). */
+  /** members.id (bigint as a decimal string): who took part. */
   memberId: z.string().regex(/^[1-9][0-9]{0,18}$/),
   contestId: z.number().int().positive(),
-  /** Candidate ids, distinct, sorted ascending. */
-  marks: z.array(z.number().int().positive()).min(1).max(200),
-  /** SHA-256 of the receipt, hex. */
+  /** SHA-256 of this contest ballot's receipt, hex (the sealed ballot holds it too). */
   receiptHash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The sealed contest ballot, `<keyId>.<base64url>`: marks and receipt hash inside. */
+  sealed: z.string().regex(/^[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{40,4000}$/),
 });
 export type QueuedVote = z.infer<typeof queuedVoteSchema>;
 
@@ -40,8 +44,9 @@ export const VOTE_BATCH_ATTEMPTS = 10;
 
 /**
  * Options of every vote batch job: retried with backoff; removed from Redis as soon as it
- * completes or finally fails, since a job holds member ids beside marks (the worker
- * dead-letters what it cannot record before its last failure).
+ * completes or finally fails (the worker dead-letters what it cannot record before its
+ * last failure). A job holds member ids beside sealed ballots only, but who voted is no
+ * business of Redis once recorded either.
  */
 export function voteBatchJobOptions() {
   return {

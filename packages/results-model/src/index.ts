@@ -62,6 +62,8 @@ export const contestResultSchema = z.object({
   ballots: z.number().int(),
   online: z.number().int(),
   paper: z.number().int(),
+  /** Online ballots of the contest recorded (sealed) but not yet released into the count (issue #9; 0 in older snapshots). */
+  pending: z.number().int().default(0),
   candidates: z.array(candidateResultSchema),
   quotas: quotaReportSchema,
 });
@@ -105,6 +107,11 @@ export const snapshotSchema = z.object({
   buildMs: z.number(),
   turnout: turnoutSchema,
   turnoutByRegion: z.array(regionTurnoutSchema),
+  /**
+   * Online ballots accepted but not yet released into the count: sealed in Postgres
+   * (released in groups of BALLOT_RELEASE_MIN, everything at the close) plus still queued.
+   */
+  pending: z.number().int().default(0),
   contests: z.array(contestResultSchema),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

@@ -96,6 +96,7 @@ export function summaryBody(s: Snapshot) {
     refreshSeconds: s.refreshSeconds,
     final: s.final,
     turnout: s.turnout,
+    pending: s.pending,
     regions: [...regions.values()].sort((a, b) => a.name.localeCompare(b.name)),
     contests: s.contests.map((c) => ({
       id: c.id,
@@ -112,6 +113,7 @@ export function summaryBody(s: Snapshot) {
       ballots: c.ballots,
       online: c.online,
       paper: c.paper,
+      pending: c.pending,
     })),
   };
 }
@@ -132,6 +134,7 @@ export function contestBody(s: Snapshot, c: Snapshot['contests'][number]) {
     ballots: c.ballots,
     online: c.online,
     paper: c.paper,
+    pending: c.pending,
     candidates: c.candidates,
     /** Candidate ids in the order of the women's and the under-35s' ratings. */
     ratings: { women: order('womenRank'), youth: order('youthRank') },

@@ -14,6 +14,7 @@ export function makeSnapshot(version: number, overrides: Partial<Snapshot> = {})
     final: false,
     buildMs: 12,
     turnout: { eligible: 100, authorized: 60, voted: 40 },
+    pending: 0,
     turnoutByRegion: [
       { regionId: 1, region: 'Akmola', regionKk: 'Ақмола', eligible: 60, authorized: 40, voted: 30 },
       { regionId: 2, region: 'Almaty', regionKk: 'Алматы', eligible: 40, authorized: 20, voted: 10 },
@@ -21,7 +22,7 @@ export function makeSnapshot(version: number, overrides: Partial<Snapshot> = {})
     contests: [
       {
         id: 11, name: 'National list', nameKk: 'Республикалық тізім', level: 'national', regionId: null, region: null, regionKk: null,
-        districtId: null, district: null, districtKk: null, seats: 2, maxChoices: 2, ballots: 40, online: 35, paper: 5,
+        districtId: null, district: null, districtKk: null, seats: 2, maxChoices: 2, ballots: 40, online: 35, paper: 5, pending: 0,
         candidates: [
           { id: 101, name: 'Aigerim A', ballotOrder: 1, votes: 30, online: 27, paper: 3, percent: 75, rank: 1, woman: true, youth: true, removed: false, womenRank: 1, youthRank: 1 },
           { id: 102, name: 'Bolat B', ballotOrder: 2, votes: 20, online: 18, paper: 2, percent: 50, rank: 2, woman: false, youth: false, removed: false, womenRank: null, youthRank: null },
@@ -32,7 +33,7 @@ export function makeSnapshot(version: number, overrides: Partial<Snapshot> = {})
       },
       {
         id: 12, name: 'Akmola council', nameKk: 'Ақмола мәслихаты', level: 'region', regionId: 1, region: 'Akmola', regionKk: 'Ақмола',
-        districtId: null, district: null, districtKk: null, seats: 2, maxChoices: 2, ballots: 30, online: 30, paper: 0,
+        districtId: null, district: null, districtKk: null, seats: 2, maxChoices: 2, ballots: 30, online: 30, paper: 0, pending: 0,
         candidates: [
           { id: 201, name: 'Gulnar G', ballotOrder: 1, votes: 10, online: 10, paper: 0, percent: 33.33, rank: 1, woman: true, youth: false, removed: false, womenRank: 1, youthRank: null },
           { id: 202, name: 'Marat M', ballotOrder: 2, votes: 8, online: 8, paper: 0, percent: 26.67, rank: 2, woman: false, youth: false, removed: false, womenRank: null, youthRank: null },

@@ -4,9 +4,11 @@ import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { VoteConfig } from '@primaries/config';
 import type { Database } from '@primaries/db';
+import type { Sealer } from '@primaries/sealing';
 import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisScriptsPlugin } from '@primaries/service-kit';
 import { staticSitePlugin } from '@primaries/static-site';
 import { VoteErrors } from './errors';
+import { ballotSealerPlugin } from './plugins/sealer';
 import { sessionPlugin } from './plugins/session';
 import authRoutes from './routes/auth';
 import devRoutes from './routes/dev';
@@ -26,6 +28,8 @@ export interface VoteAppDeps {
   db?: Kysely<Database>;
   /** Use this Redis client instead of connecting to REDIS_URL (tests). */
   redis?: Redis;
+  /** Seal with this instead of BALLOT_KEYS (the linkage suite's deliberately unsealed run). */
+  sealer?: Sealer;
 }
 
 /**
@@ -53,6 +57,7 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
   await app.register(redisScriptsPlugin);
   await app.register(dbPlugin, { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, service: 'vote', ...(deps.db ? { db: deps.db } : {}) });
   await app.register(sessionPlugin);
+  await app.register(ballotSealerPlugin, deps.sealer ? { sealer: deps.sealer } : {});
 
   await app.register(authRoutes, { prefix: '/api/v1/auth' });
   if (config.SMS_PROVIDER === 'outbox' && config.NODE_ENV !== 'production') {

@@ -51,7 +51,7 @@ it('keys the code hash with the server pepper: a copy of Redis does not give the
 });
 
 it('refuses a production configuration without AUTH_CODE_PEPPER (no default secret)', () => {
-  const production = { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send' };
+  const production = { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send', BALLOT_KEYS: `k:${Buffer.alloc(32).toString('base64')}` };
   expect(() => loadConfig('vote', production)).toThrow(/AUTH_CODE_PEPPER/);
   expect(loadConfig('vote', { ...production, AUTH_CODE_PEPPER: PEPPER }).AUTH_CODE_PEPPER).toBe(PEPPER);
 });

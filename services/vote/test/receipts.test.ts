@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { waitFor } from '@primaries/testing';
-import { rebuildResults } from '../../worker/src/tally/rebuild';
 import { type VotingHarness, votingHarness } from './voting-fixtures';
 
 let h: VotingHarness;
@@ -39,8 +38,15 @@ describe('GET /api/v1/receipts/{receipt}', () => {
     expect(recorded.json()).toEqual({ status: 'recorded' });
     expect(recorded.headers['cache-control']).toBe('no-store');
 
-    // Counted once a published tally includes the ballot.
-    await rebuildResults(h.tdb.db, h.tr.redis, h.tr.prefix);
+    // One voter is fewer than K: a tally while voting goes on releases nothing, counts nothing.
+    const open = await h.rebuild();
+    expect(open!.pending).toBe(3);
+    for (const { receipt } of receipts) expect((await status(receipt)).json()).toEqual({ status: 'recorded' });
+    // At the close everything left is released; counted once a published tally includes it.
+    await h.tdb.db.updateTable('elections').set({ closed_at: new Date() }).where('id', '=', h.el.electionId).execute();
+    const closed = await h.rebuild();
+    expect(closed!.pending).toBe(0);
+    expect(closed!.contests.filter((c) => contests.includes(c.id)).map((c) => c.online)).toEqual([1, 1, 1]);
     for (const { receipt } of receipts) expect((await status(receipt)).json()).toEqual({ status: 'counted' });
 
     // The receipts themselves are not stored anywhere, only their hashes, and never on a ballot.

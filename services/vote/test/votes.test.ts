@@ -4,6 +4,7 @@ import { waitFor } from '@primaries/testing';
 import { VoteErrors } from '../src/errors';
 import { bullPrefix } from '@primaries/queue';
 import { voteBacklogKey, votedKey } from '@primaries/redis-protocols';
+import { BallotSealer } from '@primaries/sealing';
 import { type VotingHarness, tableCounts, votingHarness } from './voting-fixtures';
 
 let h: VotingHarness;
@@ -64,10 +65,13 @@ describe('POST /api/v1/votes', () => {
     await waitFor(async () => (await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${receipt}` })).json().status === 'recorded', { message: 'receipt recorded' });
     await worker.close();
 
-    const ballots = await h.tdb.db.selectFrom('ballots').selectAll().execute();
+    // Recorded sealed (released later, in groups of K): opened here with the key, as the release does.
+    const sealer = new BallotSealer(h.config.BALLOT_KEYS);
+    const ballots = (await h.tdb.db.selectFrom('sealed_ballots').selectAll().execute()).map((s) => sealer.openRow(s.contest_id, { keyId: s.key_id, sealed: s.sealed }));
     expect(ballots).toHaveLength(3);
     // Marks are stored sorted, whatever order the voter sent them in.
     for (const b of ballots) expect(b.marks).toEqual([...b.marks].sort((x, y) => x - y));
+    expect(ballots.map((b) => b.marks.length)).toEqual([2, 2, 2]);
     const participation = await h.tdb.db.selectFrom('participation').selectAll().where('member_id', '=', member).execute();
     expect(participation.map((p) => p.contest_id).sort()).toEqual([...h.contestsOf(0, 0)].sort());
     expect(participation.every((p) => p.channel === 'online')).toBe(true);

@@ -18,6 +18,9 @@ import { buildVoteApp } from '../src/app';
 import { issueToken } from '@primaries/redis-protocols';
 import type { Running, WorkerContext } from '../../worker/src/context';
 import { type RecordVotesOptions, startRecordVotes } from '../../worker/src/processors/record-votes';
+import { Releaser } from '../../worker/src/release/releaser';
+import { rebuildResults } from '../../worker/src/tally/rebuild';
+import { BallotSealer, type Sealer } from '@primaries/sealing';
 
 /** Shared set-up for the voting tests: own database, own Redis prefix/queues, the real vote app. */
 export interface VotingHarness {
@@ -33,20 +36,45 @@ export interface VotingHarness {
   token(memberId: string): Promise<string>;
   /** The voter's contests in the small election: national, their region, their district. */
   contestsOf(r: number, d: number): number[];
-  startWorker(opts?: RecordVotesOptions): Promise<Running & { connections: Redis[] }>;
+  /** The worker's configuration for this harness (its database, Redis prefix), with `env` on top. */
+  workerConfig(env?: Record<string, string>): WorkerConfig;
+  startWorker(opts?: RecordVotesOptions, env?: Record<string, string>): Promise<Running & { connections: Redis[] }>;
+  /** A results rebuild as the worker runs it: the release step first (BALLOT_RELEASE_MIN from `env`). */
+  rebuild(env?: Record<string, string>): Promise<Awaited<ReturnType<typeof rebuildResults>>['snapshot']>;
   votesQueue(): Queue;
   close(): Promise<void>;
 }
 
 let memberSeq = 0;
 
-export async function votingHarness(label: string, env: Record<string, string> = {}, electionOpts: Parameters<typeof createSmallElection>[1] = {}): Promise<VotingHarness> {
+/** What the linkage suite varies (docs/secrecy.md): its own Redis, a stand-in sealer, the log level, the app before it is ready. */
+export interface HarnessOptions {
+  /** A Redis of the test's own (e.g. with AOF on) instead of a prefix on the shared one. */
+  redis?: TestRedis;
+  /** Seal and open with this instead of BALLOT_KEYS (vote app, worker and release). */
+  sealer?: Sealer;
+  logLevel?: string;
+  /** pino options without the redaction of personal data (a deliberately careless configuration). */
+  unredactedLogs?: boolean;
+  /** Called with the app before `ready()`: hooks a configuration adds. */
+  configure?: (app: Awaited<ReturnType<typeof buildVoteApp>>) => void;
+}
+
+export async function votingHarness(
+  label: string,
+  env: Record<string, string> = {},
+  electionOpts: Parameters<typeof createSmallElection>[1] = {},
+  options: HarnessOptions = {},
+): Promise<VotingHarness> {
   const tdb = await createTestDatabase(label);
-  const tr = await createTestRedis(label);
+  const tr = options.redis ?? (await createTestRedis(label));
   const el = await createSmallElection(tdb.db, electionOpts);
-  const config = loadConfig('vote', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: 'info', ...env });
+  const level = options.logLevel ?? 'info';
+  const config = loadConfig('vote', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: level, ...env });
   const { lines: logLines, stream } = captureLines();
-  const app = await buildVoteApp(config, { db: tdb.db, redis: tr.redis }, { logger: { ...loggerOptions('vote', 'info'), stream } });
+  const logger = options.unredactedLogs ? { level, stream } : { ...loggerOptions('vote', level), stream };
+  const app = await buildVoteApp(config, { db: tdb.db, redis: tr.redis, ...(options.sealer ? { sealer: options.sealer } : {}) }, { logger });
+  options.configure?.(app);
   await app.ready();
   const queues: Queue[] = [];
   const workers: Array<Running & { connections: Redis[] }> = [];
@@ -86,8 +114,16 @@ export async function votingHarness(label: string, env: Record<string, string> =
     contestsOf(r, d) {
       return [el.contests.national, el.contests.region[r]!, el.contests.district[r * 2 + d]!];
     },
-    async startWorker(opts = {}) {
-      const wconfig: WorkerConfig = loadConfig('worker', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: 'silent' });
+    workerConfig(wenv = {}) {
+      return loadConfig('worker', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: 'silent', ...env, ...wenv });
+    },
+    async rebuild(wenv = {}) {
+      const c = h.workerConfig(wenv);
+      const releaser = new Releaser({ db: tdb.db, sealer: options.sealer ?? new BallotSealer(c.BALLOT_KEYS), min: c.BALLOT_RELEASE_MIN, reserve: c.BALLOT_RELEASE_RESERVE, log: app.log as unknown as Logger });
+      return (await rebuildResults(tdb.db, tr.redis, tr.prefix, { releaser })).snapshot;
+    },
+    async startWorker(opts = {}, wenv = {}) {
+      const wconfig: WorkerConfig = h.workerConfig(wenv);
       const connections: Redis[] = [];
       const connection = () => {
         const c = workerConnection(tr.url);
@@ -97,7 +133,7 @@ export async function votingHarness(label: string, env: Record<string, string> =
       };
       const log = app.log.child({ service: 'worker' }) as unknown as Logger;
       const ctx: WorkerContext = { config: wconfig, db: tdb.db, log, metrics: new Registry(), outages: new Outages(log), bullPrefix: bullPrefix(tr.prefix), connection, redis: tr.redis };
-      const running = await startRecordVotes(ctx, opts);
+      const running = await startRecordVotes(ctx, { ...(options.sealer ? { sealer: options.sealer } : {}), ...opts });
       if (!running) throw new Error('record-votes did not start');
       const w = {
         ...running,
@@ -126,9 +162,10 @@ export async function votingHarness(label: string, env: Record<string, string> =
   return h;
 }
 
-/** Counts of what the voting tables hold. */
+/** Counts of what the voting tables hold: contest ballots recorded (sealed, or released into `ballots`) and participation. */
 export async function tableCounts(h: VotingHarness): Promise<{ ballots: number; participation: number }> {
   const b = await h.tdb.db.selectFrom('ballots').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const s = await h.tdb.db.selectFrom('sealed_ballots').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   const p = await h.tdb.db.selectFrom('participation').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  return { ballots: Number(b.n), participation: Number(p.n) };
+  return { ballots: Number(b.n) + Number(s.n), participation: Number(p.n) };
 }

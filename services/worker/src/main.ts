@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import Fastify from 'fastify';
-import { loadConfig } from '@primaries/config';
+import { DEVELOPMENT_BALLOT_KEY_ID, loadConfig } from '@primaries/config';
 import { createDb } from '@primaries/db';
 import { createLogger, loggerOptions } from '@primaries/logger';
 import { bullPrefix, workerConnection } from '@primaries/queue';
@@ -12,6 +12,9 @@ import { startProcessors } from './processors';
 async function main() {
   const config = loadConfig('worker');
   const log = createLogger('worker', config.LOG_LEVEL);
+  if (config.BALLOT_KEYS[0]?.id === DEVELOPMENT_BALLOT_KEY_ID) {
+    log.warn('BALLOT_KEYS is not set: sealed ballots open with the publicly known development key (never for a real election)');
+  }
   const db = createDb({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'worker' });
 
   // /health, /ready and /metrics for the worker, on its own small port.

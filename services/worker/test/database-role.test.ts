@@ -13,6 +13,8 @@ import { voteBacklogKey } from '@primaries/redis-protocols';
 import { type TestDatabase, type TestRedis, TEST_PG_ADMIN_URL, createSmallElection, createTestDatabase, createTestRedis, uniqueId, waitFor } from '@primaries/testing';
 import type { WorkerContext } from '../src/context';
 import { startRecordVotes } from '../src/processors/record-votes';
+import { BallotSealer } from '@primaries/sealing';
+import { releaserFor } from '../src/release/releaser';
 import { rebuildResults } from '../src/tally/rebuild';
 
 /**
@@ -66,6 +68,7 @@ it('records votes and rebuilds the results with the worker role\'s grants alone'
     .returning('id')
     .execute();
   const config = loadConfig('worker', { NODE_ENV: 'test', DATABASE_URL: tdb.url, REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, LOG_LEVEL: 'silent' });
+  const sealer = new BallotSealer(config.BALLOT_KEYS);
   const ctx: WorkerContext = {
     config,
     db: asWorker,
@@ -84,17 +87,20 @@ it('records votes and rebuilds the results with the worker role\'s grants alone'
   const running = (await startRecordVotes(ctx))!;
   const queue = new Queue(QUEUES.votes, { connection: tr.redis, prefix: bullPrefix(tr.prefix) });
   try {
-    const votes = members.map((m) => ({
-      memberId: m.id, contestId: el.contests.national, marks: [el.candidates[el.contests.national]![0]!],
-      receiptHash: createHash('sha256').update(randomUUID()).digest('hex'),
-    }));
+    const votes = members.map((m) => {
+      const receiptHash = createHash('sha256').update(randomUUID()).digest('hex');
+      const contestId = el.contests.national;
+      return { memberId: m.id, contestId, receiptHash, sealed: sealer.seal({ contestId, marks: [el.candidates[contestId]![0]!], receiptHash }, 2) };
+    });
     const batchId = randomUUID();
     await tr.redis.incrby(voteBacklogKey(tr.prefix), votes.length);
     await queue.add(VOTE_BATCH_JOB, { batchId, votes }, { jobId: jobId('votes', batchId), ...voteBatchJobOptions() });
-    const count = async (table: 'ballots' | 'receipts' | 'participation') => Number((await tdb.db.selectFrom(table).select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
-    await waitFor(async () => (await count('ballots')) === 3 && (await count('receipts')) === 3, { timeoutMs: 20_000, message: '3 ballots and 3 receipts recorded' });
+    const count = async (table: 'sealed_ballots' | 'receipts' | 'participation') => Number((await tdb.db.selectFrom(table).select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    await waitFor(async () => (await count('sealed_ballots')) === 3 && (await count('receipts')) === 3, { timeoutMs: 20_000, message: '3 ballots and 3 receipts recorded' });
     expect(await count('participation')).toBe(3);
-    const summary = await rebuildResults(asWorker, tr.redis, tr.prefix, { electionId: el.electionId });
+    // Closed: the rebuild first releases every sealed ballot (the worker role deletes them, writes ballots).
+    await tdb.db.updateTable('elections').set({ closed_at: new Date() }).where('id', '=', el.electionId).execute();
+    const summary = await rebuildResults(asWorker, tr.redis, tr.prefix, { electionId: el.electionId, releaser: releaserFor(ctx) });
     expect(summary.snapshot?.contests.find((c) => c.id === el.contests.national)?.ballots).toBe(3);
   } finally {
     await running.close();

@@ -114,7 +114,7 @@ describe('results rebuild', () => {
   let snap: Snapshot;
 
   beforeAll(async () => {
-    const result = await rebuildResults(tdb.db, tr.redis, tr.prefix, { refreshSeconds: 60 });
+    const result = await rebuildResults(tdb.db, tr.redis, tr.prefix, { refreshSeconds: 60, releaser: null });
     snap = result.snapshot!;
   });
 
@@ -176,7 +176,7 @@ describe('results rebuild', () => {
     await sub.subscribe(keys.channel);
     sub.on('message', (_ch, msg) => messages.push(msg));
     await tdb.db.updateTable('elections').set({ results_published_at: new Date() }).where('id', '=', el.electionId).execute();
-    const next = (await rebuildResults(tdb.db, tr.redis, tr.prefix)).snapshot!;
+    const next = (await rebuildResults(tdb.db, tr.redis, tr.prefix, { releaser: null })).snapshot!;
     expect(next.version).toBe(snap.version + 1);
     expect(next.final).toBe(true);
     // Without an override the election's own interval (1800 s by default) applies.

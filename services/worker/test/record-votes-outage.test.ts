@@ -8,6 +8,7 @@ import { loadConfig } from '@primaries/config';
 import { type Database, createDb, migrateToLatest } from '@primaries/db';
 import type { Logger } from '@primaries/logger';
 import { QUEUES, VOTE_BATCH_JOB, bullPrefix, jobId, workerConnection } from '@primaries/queue';
+import { BallotSealer } from '@primaries/sealing';
 import { Outages } from '@primaries/service-kit';
 import { type OwnPostgres, type SmallElection, type TestRedis, createSmallElection, createTestRedis, startOwnPostgres, waitFor } from '@primaries/testing';
 import type { Running } from '../src/context';
@@ -83,14 +84,17 @@ it('keeps a batch waiting through an outage longer than its attempts, records it
   await own.stop();
   const batchId = randomUUID();
   const contest = el.contests.national;
-  const votes = [{ memberId: member.id, contestId: contest, marks: [el.candidates[contest]![0]!], receiptHash: createHash('sha256').update('r').digest('hex') }];
+  // Sealed as the vote service seals it (issue #9), with the key of the worker's configuration.
+  const receiptHash = createHash('sha256').update('r').digest('hex');
+  const sealed = new BallotSealer(config.BALLOT_KEYS).seal({ contestId: contest, marks: [el.candidates[contest]![0]!], receiptHash }, 1);
+  const votes = [{ memberId: member.id, contestId: contest, receiptHash, sealed }];
   // Two attempts, 200 ms apart: without waiting for the store, both are spent within a second.
   await queue.add(VOTE_BATCH_JOB, { batchId, votes }, { jobId: jobId('votes', batchId), attempts: 2, backoff: { type: 'fixed', delay: 200 }, removeOnComplete: true, removeOnFail: true });
   await new Promise((r) => setTimeout(r, 6000));
   expect(await dead.getJobCountByTypes('waiting', 'completed', 'failed')).toBe(0);
 
   await own.start();
-  await waitFor(async () => (await db.selectFrom('ballots').select('id').execute()).length === 1, { timeoutMs: 20_000, message: 'the ballot recorded' });
+  await waitFor(async () => (await db.selectFrom('sealed_ballots').select('id').execute()).length === 1, { timeoutMs: 20_000, message: 'the ballot recorded' });
   expect(await dead.getJobCountByTypes('waiting', 'completed', 'failed')).toBe(0);
   const msgs = lines.map((l) => JSON.parse(l).msg as string);
   expect(msgs.filter((m) => m === 'postgres unavailable')).toHaveLength(1);

@@ -11,7 +11,9 @@ import { QUEUES, VOTE_BATCH_JOB, bullPrefix, jobId, voteBatchJobOptions, workerC
 import { receiptKey, voteBacklogKey } from '@primaries/redis-protocols';
 import { type SmallElection, type TestDatabase, type TestRedis, createSmallElection, createTestDatabase, createTestRedis, waitFor } from '@primaries/testing';
 import type { Running, WorkerContext } from '../src/context';
-import { type RecordVotesDeps, recordVoteBatch, recordVotesMetrics, shuffle, startRecordVotes } from '../src/processors/record-votes';
+import { BallotSealer } from '@primaries/sealing';
+import { recordVotesMetrics, startRecordVotes } from '../src/processors/record-votes';
+import { type RecordVotesDeps, recordVoteBatch, shuffle } from '../src/voting/record-batch';
 
 let tdb: TestDatabase;
 let tr: TestRedis;
@@ -42,15 +44,23 @@ function context(registry = new Registry()): WorkerContext {
   };
 }
 
+/**
+ * Contest ballots recorded: sealed, or already released into `ballots` (issue #9 split the
+ * one table in two; a ballot is in exactly one of them), and participation rows.
+ */
 async function counts() {
-  const b = await tdb.db.selectFrom('ballots').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  const p = await tdb.db.selectFrom('participation').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  return { ballots: Number(b.n), participation: Number(p.n) };
+  const { rows } = await sql<{ b: string; s: string; p: string }>`
+    select (select count(*) from ballots) b, (select count(*) from sealed_ballots) s, (select count(*) from participation) p`.execute(tdb.db);
+  return { ballots: Number(rows[0]!.b) + Number(rows[0]!.s), participation: Number(rows[0]!.p) };
 }
 
-/** A vote for member i in contest c marking its first candidate. */
-function vote(member: string, contest: number, receipt = randomUUID()) {
-  return { memberId: member, contestId: contest, marks: [el.candidates[contest]![0]!], receiptHash: hash(receipt) };
+/** Seals as the vote service does, with the key the worker's configuration holds (the development key in tests). */
+let sealer: BallotSealer;
+
+/** A vote for member i in contest c marking its first candidate (or these marks), sealed. */
+function vote(member: string, contest: number, receipt: string = randomUUID(), marks = [el.candidates[contest]?.[0] ?? 1]) {
+  const receiptHash = hash(receipt);
+  return { memberId: member, contestId: contest, receiptHash, sealed: sealer.seal({ contestId: contest, marks, receiptHash }, 3) };
 }
 
 async function enqueue(votes: unknown[], batchId = randomUUID()) {
@@ -61,6 +71,7 @@ async function enqueue(votes: unknown[], batchId = randomUUID()) {
 
 async function reset() {
   await tdb.db.deleteFrom('ballots').execute();
+  await tdb.db.deleteFrom('sealed_ballots').execute();
   await tdb.db.deleteFrom('receipts').execute();
   await tdb.db.deleteFrom('participation').execute();
   await tr.redis.set(voteBacklogKey(tr.prefix), 0);
@@ -70,6 +81,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase('recordvotes');
   tr = await createTestRedis('recordvotes');
   el = await createSmallElection(tdb.db);
+  sealer = new BallotSealer(context().config.BALLOT_KEYS);
   const rows = await tdb.db
     .insertInto('members')
     .values(
@@ -107,10 +119,10 @@ describe('record-votes', () => {
     const running = (await startRecordVotes(context(registry)))!;
     const good = members.slice(0, 499).map((m) => vote(m, el.contests.national));
     const bad = [
-      { memberId: members[500], contestId: 999_999, marks: [1], receiptHash: hash('x1') }, // unknown contest
-      { memberId: 'not-a-number', contestId: el.contests.national, marks: [1], receiptHash: hash('x2') }, // malformed
+      vote(members[500]!, 999_999, 'x1'), // unknown contest
+      { ...vote(members[500]!, el.contests.national, 'x2'), memberId: 'not-a-number' }, // malformed
       vote('999999999', el.contests.national), // unknown member
-      { ...vote(members[501]!, el.contests.national), marks: [el.candidates[el.contests.region[0]!]![0]!] }, // candidate of another contest
+      vote(members[501]!, el.contests.national, undefined, [el.candidates[el.contests.region[0]!]![0]!]), // candidate of another contest
     ];
     const batchId = await enqueue([...good.slice(0, 200), ...bad, ...good.slice(200)]);
     await waitFor(async () => (await counts()).ballots === 499, { message: '499 ballots', timeoutMs: 15_000 });
@@ -145,7 +157,7 @@ describe('record-votes', () => {
 
   it('running a batch again after it committed (crash before ack) changes nothing', async () => {
     await reset();
-    const deps: RecordVotesDeps = { db: tdb.db, redis: tr.redis, redisPrefix: tr.prefix, dead, metrics: recordVotesMetrics(new Registry()), candidates: new Map() };
+    const deps: RecordVotesDeps = { db: tdb.db, redis: tr.redis, redisPrefix: tr.prefix, dead, metrics: recordVotesMetrics(new Registry()), sealer, candidates: new Map() };
     const votes = members.slice(0, 10).flatMap((m) => [vote(m, el.contests.national), vote(m, el.contests.region[0]!), vote(m, el.contests.district[0]!)]);
     // Same member and contest twice in one batch (the pre-check lost): one ballot.
     votes.push(vote(members[0]!, el.contests.national));
@@ -153,10 +165,10 @@ describe('record-votes', () => {
     for (const v of votes) await tr.redis.set(receiptKey(tr.prefix, v.receiptHash), 'q');
     const batchId = randomUUID();
     const first = await recordVoteBatch(deps, batchId, votes);
-    expect(first).toEqual({ recorded: 30, duplicates: 1, dead: 0 });
+    expect(first).toMatchObject({ recorded: 30, duplicates: 1, dead: 0 });
     const after = await counts();
     const second = await recordVoteBatch(deps, batchId, votes);
-    expect(second).toEqual({ recorded: 0, duplicates: 31, dead: 0 });
+    expect(second).toMatchObject({ recorded: 0, duplicates: 31, dead: 0 });
     expect(await counts()).toEqual(after);
     expect(after).toEqual({ ballots: 30, participation: 30 });
     // The backlog is settled once, not twice; recorded receipts lose their marker; the
@@ -176,15 +188,15 @@ describe('record-votes', () => {
     const watcher = new pg.Client({ connectionString: tdb.url });
     await watcher.connect();
     try {
-      // Hold the ballots table so the batch's transaction stops after its participation insert.
+      // Hold the sealed ballots table so the batch's transaction stops after its participation insert.
       await locker.query('begin');
-      await locker.query('lock table ballots in exclusive mode');
+      await locker.query('lock table sealed_ballots in exclusive mode');
       const votes = members.slice(100, 150).map((m) => vote(m, el.contests.region[0]!));
       const batchId = await enqueue(votes);
       let pid = 0;
       await waitFor(
         async () => {
-          const r = await watcher.query(`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%insert into ballots%'`);
+          const r = await watcher.query(`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%insert into sealed_ballots%'`);
           pid = r.rows[0]?.pid ?? 0;
           return pid !== 0;
         },
@@ -271,13 +283,13 @@ describe('record-votes', () => {
     await watcher.connect();
     try {
       await locker.query('begin');
-      await locker.query('lock table ballots in exclusive mode');
+      await locker.query('lock table sealed_ballots in exclusive mode');
       const batchId = randomUUID();
       const votes = members.slice(200, 210).map((m) => vote(m, el.contests.national));
       await tr.redis.incrby(voteBacklogKey(tr.prefix), votes.length);
       await queue.add(VOTE_BATCH_JOB, { batchId, votes }, { jobId: jobId('votes', batchId), ...voteBatchJobOptions(), attempts: 1 });
-      await waitFor(async () => (await watcher.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%insert into ballots%'`)).rowCount === 1, { message: 'blocked' });
-      await watcher.query(`select pg_cancel_backend(pid) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%insert into ballots%'`);
+      await waitFor(async () => (await watcher.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%insert into sealed_ballots%'`)).rowCount === 1, { message: 'blocked' });
+      await watcher.query(`select pg_cancel_backend(pid) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%insert into sealed_ballots%'`);
       await waitFor(async () => (await dead.getJobCounts('waiting')).waiting === 1, { message: 'dead letter' });
       await waitFor(async () => (await queue.getJob(jobId('votes', batchId))) === undefined, { message: 'job dropped' });
       const letter = (await dead.getJobs(['waiting']))[0]!;

@@ -5,6 +5,9 @@ import { loadConfig } from '@primaries/config';
 import { createDb } from '@primaries/db';
 import { QUEUES, type TallyJob, type TallyJobResult, bullPrefix, redisClient, workerConnection } from '@primaries/queue';
 import { resultsKeys, snapshotSchema } from '@primaries/results-model';
+import { createLogger } from '@primaries/logger';
+import { BallotSealer } from '@primaries/sealing';
+import { Releaser } from '@primaries/worker/src/release/releaser';
 import { rebuildResults } from '@primaries/worker/src/tally/rebuild';
 
 function positiveInt(v: string): number {
@@ -35,7 +38,10 @@ export function registerResultsCommands(program: Command): void {
         const db = createDb({ url: config.DATABASE_URL, poolMax: 6, applicationName: 'primaries-results-rebuild' });
         const redis = redisClient(config, { maxRetriesPerRequest: 3 });
         try {
+          // The release step first, as the worker's tally does (groups of K; all once closed).
+          const releaser = new Releaser({ db, sealer: new BallotSealer(config.BALLOT_KEYS), min: config.BALLOT_RELEASE_MIN, reserve: config.BALLOT_RELEASE_RESERVE, log: createLogger('cli', 'warn') });
           const { snapshot: _snapshot, ...summary } = await rebuildResults(db, redis, config.REDIS_PREFIX, {
+            releaser,
             ...(opts.election ? { electionId: opts.election } : {}),
             ...(config.RESULTS_REFRESH_SECONDS !== undefined ? { refreshSeconds: config.RESULTS_REFRESH_SECONDS } : {}),
           });

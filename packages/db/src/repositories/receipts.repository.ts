@@ -25,9 +25,9 @@ export async function insertReceipts(db: Db, receipts: readonly NewReceipt[], st
 /** Which of these receipt hashes (hex) are recorded, whatever their status. */
 export async function knownReceiptHashes(db: Db, hashes: readonly string[]): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();
+  // A join with the list (not `= any(array(…))`, which Postgres checks row by row, unhashed).
   const { rows } = await sql<{ h: string }>`
-    select encode(receipt_hash, 'hex') as h from receipts
-    where receipt_hash = any(array(select decode(x, 'hex') from unnest(${[...hashes]}::text[]) as x))`.execute(db);
+    select encode(r.receipt_hash, 'hex') as h from unnest(${[...hashes]}::text[]) as x(h) join receipts r on r.receipt_hash = decode(x.h, 'hex')`.execute(db);
   return new Set(rows.map((r) => r.h));
 }
 
@@ -35,6 +35,35 @@ export async function knownReceiptHashes(db: Db, hashes: readonly string[]): Pro
 export async function receiptStatus(db: Db, hash: string): Promise<ReceiptStatus | null> {
   const { rows } = await sql<{ status: ReceiptStatus }>`select status from receipts where receipt_hash = decode(${hash}, 'hex')`.execute(db);
   return rows[0]?.status ?? null;
+}
+
+/** After a release committed: the group's receipts say released. Returns how many changed. */
+export async function markReceiptsReleased(db: Db, hashes: readonly string[]): Promise<number> {
+  if (hashes.length === 0) return 0;
+  const r = await sql`
+    update receipts r set status = 'released' from unnest(${[...hashes]}::text[]) as x(h)
+    where r.receipt_hash = decode(x.h, 'hex') and r.status = 'recorded'`.execute(db);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
+/** Contests that have receipts still `recorded` (candidates for the sweep). */
+export async function contestsWithRecordedReceipts(db: Db): Promise<number[]> {
+  const { rows } = await sql<{ contest_id: number }>`select distinct contest_id from receipts where status = 'recorded'`.execute(db);
+  return rows.map((r) => r.contest_id);
+}
+
+/**
+ * The sweep: in these contests, every `recorded` receipt whose sealed ballot is no longer
+ * pending (its hash is not among `pending`) was released. Run in a repeatable-read
+ * transaction that also read the pending ballots. Returns how many changed.
+ */
+export async function markReleasedExcept(db: Db, contestIds: readonly number[], pending: readonly string[]): Promise<number> {
+  if (contestIds.length === 0) return 0;
+  const r = await sql`
+    update receipts r set status = 'released'
+    where r.status = 'recorded' and r.contest_id = any(${[...contestIds]}::int[])
+      and not exists (select 1 from unnest(${[...pending]}::text[]) as x(h) where decode(x.h, 'hex') = r.receipt_hash)`.execute(db);
+  return Number(r.numAffectedRows ?? 0n);
 }
 
 /**

@@ -41,3 +41,11 @@ export interface RecordedVoteBatchTable {
   batch_id: string;
   recorded: number[];
 }
+
+/** A contest ballot as the worker records it: sealed, no member, no time, a random id. */
+export interface SealedBallotTable {
+  id: Generated<string>;
+  contest_id: number;
+  key_id: string;
+  sealed: Buffer;
+}

@@ -1,4 +1,5 @@
 import type { Running, WorkerContext } from '../context';
+import { releaserFor } from '../release/releaser';
 import { startRecordVotes } from './record-votes';
 import { startRebuildTallies } from './rebuild-tallies';
 import { startSendSms } from './send-sms';
@@ -6,6 +7,8 @@ import { startSendSms } from './send-sms';
 // Each processor module exports start(ctx) → Running. Listed here so main.ts and tests
 // start the same set.
 export async function startProcessors(ctx: WorkerContext): Promise<Running[]> {
-  const started = await Promise.all([startRecordVotes(ctx), startRebuildTallies(ctx), startSendSms(ctx)]);
+  // One release step for the batches (a group reached K) and the tallies (before each).
+  const releaser = releaserFor(ctx);
+  const started = await Promise.all([startRecordVotes(ctx, { releaser }), startRebuildTallies(ctx, releaser), startSendSms(ctx)]);
   return started.filter((r): r is Running => r !== null);
 }

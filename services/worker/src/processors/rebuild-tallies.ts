@@ -3,6 +3,7 @@ import { Gauge, Histogram } from 'prom-client';
 import { QUEUES, TALLY_SCHEDULER_ID, type TallyJob, type TallyJobResult, tallyJobSchema } from '@primaries/queue';
 import { dependencyFailure } from '@primaries/service-kit';
 import { type Running, type WorkerContext, onQueueError } from '../context';
+import { type Releaser, releaserFor } from '../release/releaser';
 import { findElection, rebuildResults } from '../tally/rebuild';
 
 const DEFAULT_REFRESH_SECONDS = 1800;
@@ -10,9 +11,10 @@ const DEFAULT_REFRESH_SECONDS = 1800;
 /**
  * Rebuilds the results snapshot on QUEUES.tallies: a BullMQ job scheduler every refresh
  * interval (RESULTS_REFRESH_SECONDS, else the election's results_refresh_seconds), and
- * on-demand jobs from `primaries results rebuild`. One rebuild at a time per worker.
+ * on-demand jobs from `primaries results rebuild`. One rebuild at a time per worker; each
+ * first runs the release step (groups of K; everything once the election is closed).
  */
-export async function startRebuildTallies(ctx: WorkerContext): Promise<Running | null> {
+export async function startRebuildTallies(ctx: WorkerContext, releaser: Releaser = releaserFor(ctx)): Promise<Running | null> {
   const { config, db, log } = ctx;
   const duration = new Histogram({
     name: 'tally_rebuild_duration_seconds',
@@ -51,6 +53,7 @@ export async function startRebuildTallies(ctx: WorkerContext): Promise<Running |
       const data = tallyJobSchema.parse(job.data);
       const stop = duration.startTimer();
       const result = await rebuildResults(db, ctx.redis, config.REDIS_PREFIX, {
+        releaser,
         ...(data.electionId !== undefined ? { electionId: data.electionId } : {}),
         ...(config.RESULTS_REFRESH_SECONDS !== undefined ? { refreshSeconds: config.RESULTS_REFRESH_SECONDS } : {}),
       });

@@ -9,6 +9,8 @@ export interface BuildOptions {
   /** Overrides the election's results_refresh_seconds (RESULTS_REFRESH_SECONDS). */
   refreshSeconds?: number;
   now?: Date;
+  /** Votes still in the queue (the backlog counter): part of `pending`. */
+  queued?: number;
 }
 
 /** The election the tally is for: the given one, or the one that opens last. */
@@ -52,7 +54,7 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
   ]);
   const contestIds = contests.map((c) => c.id);
 
-  const [online, onlineBallots, paperVotes, paperBallots, turnoutRows] = await Promise.all([
+  const [online, onlineBallots, paperVotes, paperBallots, turnoutRows, sealed] = await Promise.all([
     // One pass over the ballots' marks: unnest in the select list (ProjectSet) and a hash
     // aggregate, split over parallel workers. Measured cheaper in CPU than a lateral
     // unnest, or than folding the ballot count in as a pseudo-mark (docs/bench/results.md).
@@ -84,7 +86,11 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
       left join a on a.member_id = m.id
       left join v on v.member_id = m.id
       group by 1`.execute(db),
+    // Recorded but not yet released (sealed): pending, not counted.
+    sql<{ contest_id: number; n: number }>`
+      select contest_id, count(*)::int as n from sealed_ballots where contest_id = any(${contestIds}::int[]) group by 1`.execute(db),
   ]);
+  const sealedByContest = new Map(sealed.rows.map((r) => [r.contest_id, r.n]));
 
   const onlineCounts: Counts = new Map();
   for (const r of online.rows) add(onlineCounts, r.contest_id, r.candidate_id, r.n);
@@ -161,6 +167,7 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
       ballots,
       online: onlineBallotsN,
       paper: paperBallotsN,
+      pending: sealedByContest.get(contest.id) ?? 0,
       candidates: results,
       quotas: { ...checkQuotas(top, contest.seats), top: top.map((r) => r.id) },
     };
@@ -209,6 +216,8 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
     buildMs: Math.round(performance.now() - started),
     turnout,
     turnoutByRegion,
+    // Accepted online but not yet released into the count: sealed, plus still queued.
+    pending: sealed.rows.reduce((n, r) => n + r.n, 0) + (opts.queued ?? 0),
     contests: contestResults,
   };
 }

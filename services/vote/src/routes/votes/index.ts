@@ -128,7 +128,14 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       if (conflict !== null) throw refuse(new VoteErrors.ALREADY_VOTED(conflict));
 
       try {
-        await batcher.submit(checked.map((c, i) => ({ memberId, contestId: c.contestId, marks: c.marks, receiptHash: claim.receiptHashes[i]! })));
+        // Each contest ballot sealed apart, padded to its contest's limit (docs/secrecy.md):
+        // the queue only ever holds the member id beside sealed ballots.
+        const votes = checked.map((c, i) => {
+          const receiptHash = claim.receiptHashes[i]!;
+          const sealed = app.ballotSealer.seal({ contestId: c.contestId, marks: c.marks, receiptHash }, mine.get(c.contestId)?.maxChoices ?? c.marks.length);
+          return { memberId, contestId: c.contestId, receiptHash, sealed };
+        });
+        await batcher.submit(votes);
       } catch (err) {
         // Not queued: undo the claim so the voter can try again.
         app.outages.reportOrLog(err, request.log, 'vote batch not queued');

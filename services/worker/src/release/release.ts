@@ -1,0 +1,98 @@
+import type { Kysely } from 'kysely';
+import { type Database, insertBallots, lockContestForRelease, markReceiptsReleased, pendingByContest, takeSealedBallots } from '@primaries/db';
+import type { Sealer } from '@primaries/sealing';
+import { shuffle } from '../voting/record-batch';
+
+/**
+ * The release step (issue #9): opens sealed contest ballots and moves them into `ballots`
+ * in groups of at least K per contest, each group in ONE transaction that touches nothing
+ * but the group's sealed rows (deleted) and its new ballot rows (inserted in a
+ * cryptographically shuffled order, random ids). So every system column of a ballot —
+ * xmin, ctid, its place in the heap, the commit's time — points at its group, never at
+ * one voter's transaction. Receipts learn it afterwards, in a transaction of their own.
+ */
+
+/** Largest group in one transaction; a contest with more waiting is released in several. */
+export const MAX_RELEASE_GROUP = 5000;
+
+export interface ReleaseDeps {
+  db: Kysely<Database>;
+  sealer: Sealer;
+}
+
+export interface ReleaseOptions {
+  /** K: the smallest group released while voting goes on (BALLOT_RELEASE_MIN). */
+  min: number;
+  /** Sealed ballots per contest kept back while voting goes on (BALLOT_RELEASE_RESERVE; default K). */
+  reserve?: number;
+  /** Contests whose voting is over: everything left is released, however few. */
+  final?: ReadonlySet<number>;
+  maxGroup?: number;
+}
+
+export interface ReleaseSummary {
+  released: number;
+  groups: number;
+  /** Contests whose sealed ballots could not be released (a key missing from BALLOT_KEYS). */
+  failed: number[];
+}
+
+/**
+ * Size of the next group, 0 for none. While voting goes on, a reserve (K by default) stays
+ * sealed: a group is released once K wait beyond it (2K in all), so that at the close the
+ * last group — the reserve and whatever came after — also holds at least K (a contest with
+ * fewer than K voters excepted). At the close everything goes, in groups of at most
+ * maxGroup that leave at least K for the next.
+ */
+export function groupSize(pending: number, opts: { min: number; reserve?: number; maxGroup?: number }, final: boolean): number {
+  const { min, reserve = min, maxGroup = MAX_RELEASE_GROUP } = opts;
+  if (final) return pending < maxGroup + min ? pending : maxGroup;
+  return pending - reserve >= min ? Math.min(maxGroup, pending - reserve) : 0;
+}
+
+/**
+ * Releases one group of a contest, or nothing when none is ready (groupSize).
+ * Throws (and keeps every sealed ballot) when one cannot be opened.
+ */
+export async function releaseGroup(deps: ReleaseDeps, contestId: number, opts: ReleaseOptions): Promise<number> {
+  const final = opts.final?.has(contestId) ?? false;
+  const receipts = await deps.db.transaction().execute(async (trx) => {
+    const n = groupSize(await lockContestForRelease(trx, contestId), opts, final);
+    if (n === 0) return null;
+    const sealed = await takeSealedBallots(trx, contestId, n);
+    const opened = sealed.map((s) => deps.sealer.openRow(contestId, s));
+    await insertBallots(trx, shuffle(opened.map((b) => ({ contestId, marks: b.marks }))));
+    return opened.map((b) => b.receiptHash);
+  });
+  if (!receipts) return 0;
+  // After the commit, apart: a crash right here leaves them `recorded`, and the sweep
+  // (sweep.ts) finds them released before the next tally.
+  await markReceiptsReleased(deps.db, receipts);
+  return receipts.length;
+}
+
+/** Contests released at once: one opens ballots in this process while another's rows go into Postgres. */
+const RELEASE_CONCURRENCY = 3;
+
+/** Releases every group that is ready: contests with K sealed ballots beyond the reserve, and all of the `final` ones. */
+export async function releaseReady(deps: ReleaseDeps, opts: ReleaseOptions): Promise<ReleaseSummary> {
+  const summary: ReleaseSummary = { released: 0, groups: 0, failed: [] };
+  const pending = await pendingByContest(deps.db);
+  const ready = [...pending].filter(([contestId, n]) => groupSize(n, opts, opts.final?.has(contestId) ?? false) > 0).map(([contestId]) => contestId);
+  const releaseContest = async (contestId: number) => {
+    try {
+      for (let got = await releaseGroup(deps, contestId, opts); got > 0; got = await releaseGroup(deps, contestId, opts)) {
+        summary.released += got;
+        summary.groups++;
+      }
+    } catch (err) {
+      if ((err as Error).name !== 'SealError') throw err;
+      summary.failed.push(contestId);
+    }
+  };
+  const lanes = Array.from({ length: Math.min(RELEASE_CONCURRENCY, ready.length) }, async () => {
+    for (let c = ready.shift(); c !== undefined; c = ready.shift()) await releaseContest(c);
+  });
+  await Promise.all(lanes);
+  return summary;
+}
