@@ -44,7 +44,7 @@ export async function lockContestForRelease(trx: Transaction<Database>, contestI
  */
 export async function takeSealedBallots(trx: Transaction<Database>, contestId: number, n: number): Promise<SealedBallot[]> {
   const { rows } = await sql<{ key_id: string; sealed: Buffer }>`
-    delete from sealed_ballots where id in (select id from sealed_ballots where contest_id = ${contestId} limit ${n})
+    delete from sealed_ballots where ctid = any(array(select ctid from sealed_ballots where contest_id = ${contestId} limit ${n}))
     returning key_id, sealed`.execute(trx);
   return rows.map((r) => ({ contestId, keyId: r.key_id, sealed: r.sealed }));
 }

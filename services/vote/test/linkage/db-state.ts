@@ -21,3 +21,46 @@ export async function readDbState(db: Kysely<Database>): Promise<DbState> {
   ]);
   return { ballots: ballots.rows, participation: participation.rows, receipts: receipts.rows, sealed: sealed.rows };
 }
+
+/** One heap record of the write-ahead log (pg_walinspect): which transaction inserted or deleted which tuple. */
+export interface WalRecord {
+  xid: number;
+  op: 'insert' | 'delete';
+  relfilenode: number;
+  blk: number;
+  off: number;
+}
+
+/**
+ * The heap records this database wrote to the WAL since `from` (what a holder of the WAL
+ * archive reads, tuple data aside), and the position to read on from. Read in short
+ * steps: a checkpoint may recycle older segments.
+ */
+export async function readWal(db: Kysely<Database>, from: string): Promise<{ records: WalRecord[]; lsn: string }> {
+  // The flushed position: pg_walinspect reads nothing beyond it.
+  const { rows: pos } = await sql<{ lsn: string; oid: number; ahead: boolean }>`
+    select pg_current_wal_flush_lsn()::text lsn, pg_current_wal_flush_lsn() > ${from}::pg_lsn ahead,
+           (select oid::int from pg_database where datname = current_database()) oid`.execute(db);
+  const { lsn, oid, ahead } = pos[0]!;
+  if (!ahead) return { records: [], lsn: from };
+  const { rows } = await sql<{ xid: number; record_type: string; description: string; block_ref: string }>`
+    select xid::text::bigint::float8 xid, record_type, description, block_ref
+    from pg_get_wal_records_info(${from}::pg_lsn, ${lsn}::pg_lsn)
+    where resource_manager = 'Heap' and record_type ~ '^(INSERT|DELETE)'`.execute(db);
+  const records: WalRecord[] = [];
+  for (const r of rows) {
+    const rel = /rel \d+\/(\d+)\/(\d+) fork main blk (\d+)/.exec(r.block_ref);
+    const off = /off (\d+)/.exec(r.description);
+    if (!rel || !off || Number(rel[1]) !== oid) continue;
+    records.push({ xid: r.xid, op: r.record_type.startsWith('DELETE') ? 'delete' : 'insert', relfilenode: Number(rel[2]), blk: Number(rel[3]), off: Number(off[1]) });
+  }
+  return { records, lsn };
+}
+
+/** The relfilenodes of the voting tables (to read WAL records by table). */
+export async function relfilenodes(db: Kysely<Database>): Promise<Record<'participation' | 'sealed_ballots' | 'ballots', number>> {
+  const { rows } = await sql<{ relname: string; relfilenode: number }>`
+    select relname, relfilenode::int from pg_class where relname in ('participation', 'sealed_ballots', 'ballots') and relkind = 'r'`.execute(db);
+  const by = Object.fromEntries(rows.map((r) => [r.relname, r.relfilenode]));
+  return { participation: by.participation!, sealed_ballots: by.sealed_ballots!, ballots: by.ballots! };
+}

@@ -8,7 +8,7 @@ import { QUEUES, bullPrefix } from '@primaries/queue';
 import { type Sealer, newBallotKeyEntry } from '@primaries/sealing';
 import { type OwnRedis, type TestRedis, startOwnRedis, waitFor } from '@primaries/testing';
 import { type VotingHarness, votingHarness } from '../voting-fixtures';
-import { type DbState, readDbState } from './db-state';
+import { type DbState, type WalRecord, readDbState, readWal, relfilenodes } from './db-state';
 
 /**
  * One small election run end to end as production runs it — vote service, queue, worker,
@@ -60,6 +60,9 @@ export interface Evidence {
   /** Every key of the Redis at the end, with its value. */
   redisDump: string[];
   logLines: string[];
+  /** Heap records of the WAL over the run, and the tables' relfilenodes. */
+  wal: WalRecord[];
+  rel: Record<'participation' | 'sealed_ballots' | 'ballots', number>;
 }
 
 /** The voters: 24 in 2 regions × 2 districts, 1–2 marks each, varied within every contest. */
@@ -145,6 +148,18 @@ function logBodies(app: VotingHarness['app']): void {
   });
 }
 
+/** The AOF before and after a rewrite, the dead letters and every key, once the election is over. */
+async function redisAtTheEnd(client: Redis, prefix: string): Promise<Pick<Evidence, 'aofBeforeRewrite' | 'aofAfterRewrite' | 'deadLetters' | 'redisDump'>> {
+  const aofBeforeRewrite = await aofFiles(client);
+  await client.config('SET', 'aof-use-rdb-preamble', 'no');
+  await client.bgrewriteaof();
+  await whenDone(client, 'aof_rewrite_in_progress');
+  const dead = new Queue(QUEUES.votesDead, { connection: client, prefix: bullPrefix(prefix) });
+  const deadLetters = (await dead.getJobs(['waiting'])).map((j) => j.data as unknown);
+  await dead.close();
+  return { aofBeforeRewrite, aofAfterRewrite: await aofFiles(client), deadLetters, redisDump: await dumpRedis(client) };
+}
+
 /** Runs the election and collects the evidence; the caller must call `close()`. */
 export async function runElection(run: LinkageRun): Promise<{ evidence: Evidence; db: Kysely<Database>; close: () => Promise<void> }> {
   const server: OwnRedis = await startOwnRedis({ config: path.join(ROOT, 'infra/redis/redis.conf') });
@@ -164,6 +179,16 @@ export async function runElection(run: LinkageRun): Promise<{ evidence: Evidence
     await server.destroy();
   };
   try {
+    // The WAL, read as it is written (a holder of the archive reads it all).
+    await sql`create extension if not exists pg_walinspect`.execute(h.tdb.db);
+    const wal: WalRecord[] = [];
+    let lsn = (await sql<{ l: string }>`select pg_current_wal_flush_lsn()::text l`.execute(h.tdb.db)).rows[0]!.l;
+    const look = async (): Promise<DbState> => {
+      const next = await readWal(h.tdb.db, lsn);
+      wal.push(...next.records);
+      lsn = next.lsn;
+      return readDbState(h.tdb.db);
+    };
     let worker = await h.startWorker({}, wenv);
     const voters: Voter[] = [];
     const watch: DbState[] = [];
@@ -171,7 +196,7 @@ export async function runElection(run: LinkageRun): Promise<{ evidence: Evidence
     for (let i = 0; i < VOTERS - 4; i++) {
       voters.push(await vote(h, i));
       await settled(h, voters.slice(-1), run.K + reserve);
-      watch.push(await readDbState(h.tdb.db));
+      watch.push(await look());
     }
     // The worker away: votes wait in the queue; one voter's member row goes before it returns.
     await worker.close();
@@ -184,33 +209,25 @@ export async function runElection(run: LinkageRun): Promise<{ evidence: Evidence
     worker = await h.startWorker({}, wenv);
     voters.push(...waiting);
     await settled(h, [...waiting, deadVoter], run.K + reserve);
-    watch.push(await readDbState(h.tdb.db));
+    watch.push(await look());
     await h.rebuild(wenv);
     await worker.close();
     // The close: the tally releases everything left (the reserves: K per contest).
     await h.tdb.db.updateTable('elections').set({ closed_at: new Date() }).where('id', '=', h.el.electionId).execute();
     await h.rebuild(wenv);
-    watch.push(await readDbState(h.tdb.db));
+    watch.push(await look());
 
-    const aofBeforeRewrite = await aofFiles(client);
-    await client.config('SET', 'aof-use-rdb-preamble', 'no');
-    await client.bgrewriteaof();
-    await whenDone(client, 'aof_rewrite_in_progress');
-    const dead = new Queue(QUEUES.votesDead, { connection: client, prefix: bullPrefix(tr.prefix) });
-    const deadLetters = (await dead.getJobs(['waiting'])).map((j) => j.data as unknown);
-    await dead.close();
     const evidence: Evidence = {
       run,
       voters,
       deadVoter,
       watch,
-      final: await readDbState(h.tdb.db),
-      aofBeforeRewrite,
-      aofAfterRewrite: await aofFiles(client),
+      final: await look(),
+      wal,
+      rel: await relfilenodes(h.tdb.db),
       rdb,
       queuedJobs,
-      deadLetters,
-      redisDump: await dumpRedis(client),
+      ...(await redisAtTheEnd(client, tr.prefix)),
       logLines: h.logLines,
     };
     return { evidence, db: h.tdb.db, close };

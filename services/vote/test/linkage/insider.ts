@@ -159,6 +159,38 @@ export function sealedSizeCheck(e: Evidence, base: Check): Check {
   return { name: 'sealed ballot sizes', findings };
 }
 
+/**
+ * The WAL (a holder of the archive, pg_walinspect): the transaction that wrote the voter's
+ * participation tuple also wrote sealed tuples; the transactions that later deleted those
+ * tuples wrote ballot tuples — their ballots are the candidates (a tuple's slot is followed
+ * through reuse in log order).
+ */
+export function walCheck(e: Evidence): Check {
+  const tid = (r: { blk: number; off: number }) => `${r.blk}:${r.off}`;
+  const inserter = new Map<string, number>();
+  const sealedOwner = new Map<string, number>();
+  const releasesOf = new Map<number, Set<number>>();
+  const ballotTids = new Map<number, string[]>();
+  for (const r of e.wal) {
+    if (r.relfilenode === e.rel.participation && r.op === 'insert') inserter.set(tid(r), r.xid);
+    else if (r.relfilenode === e.rel.sealed_ballots && r.op === 'insert') sealedOwner.set(tid(r), r.xid);
+    else if (r.relfilenode === e.rel.sealed_ballots && r.op === 'delete') {
+      const owner = sealedOwner.get(tid(r));
+      if (owner !== undefined) releasesOf.set(owner, (releasesOf.get(owner) ?? new Set()).add(r.xid));
+    } else if (r.relfilenode === e.rel.ballots && r.op === 'insert') ballotTids.set(r.xid, [...(ballotTids.get(r.xid) ?? []), tid(r)]);
+  }
+  const ballotAt = new Map(e.final.ballots.map((b) => [`${b.page}:${b.off}`, b]));
+  const findings: Finding[] = [];
+  for (const p of e.final.participation) {
+    const x = inserter.get(`${p.page}:${p.off}`);
+    if (x === undefined) continue;
+    const tids = [...(releasesOf.get(x) ?? [])].flatMap((r) => ballotTids.get(r) ?? []);
+    const ballots = tids.map((t) => ballotAt.get(t)).filter((b) => b?.contest_id === p.contest_id);
+    if (ballots.length) findings.push({ memberId: p.member_id, contestId: p.contest_id, candidates: ballots.map((b) => b!.marks) });
+  }
+  return { name: 'WAL', findings };
+}
+
 /** Votes in any text (job payloads in the AOF, an RDB, a dead letter): a member id beside marks, in clear or in an envelope that opens without a key. */
 export function votesIn(name: string, text: string): Check {
   const findings: Finding[] = [];
@@ -209,6 +241,7 @@ export function allChecks(e: Evidence): Check[] {
     appearanceCheck(e),
     receiptCheck(e),
     sealedSizeCheck(e, xmin),
+    walCheck(e),
     votesIn('AOF (before the rewrite)', e.aofBeforeRewrite.toString('latin1')),
     votesIn('AOF (after the rewrite)', e.aofAfterRewrite.toString('latin1')),
     votesIn('RDB', e.rdb.toString('latin1')),

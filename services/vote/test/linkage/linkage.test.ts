@@ -16,7 +16,7 @@ import { type Check, allChecks, links } from './insider';
 
 const K = 6;
 const hash = (r: string) => createHash('sha256').update(r).digest('hex');
-const STRUCTURAL = ['xmin', 'ctid / insertion order', 'timestamps (appearance in time)', 'receipt hashes', 'sealed ballot sizes'];
+const STRUCTURAL = ['xmin', 'ctid / insertion order', 'timestamps (appearance in time)', 'receipt hashes', 'sealed ballot sizes', 'WAL'];
 
 function names(checks: Check[]): string[] {
   return checks.map((c) => c.name);
@@ -158,7 +158,7 @@ describe('the same insider on a deliberately unsealed, unmixed configuration (cl
 
   it('runs every check of the sealed run', () => {
     expect(names(checks)).toEqual(expect.arrayContaining(STRUCTURAL));
-    expect(checks).toHaveLength(12);
+    expect(checks).toHaveLength(13);
   });
 
   it.each(STRUCTURAL)('%s links most voters to their marks', (name) => {

@@ -60,7 +60,7 @@ function batchProcessor(ctx: WorkerContext, deps: RecordVotesDeps, releaser: Rel
     const end = deps.metrics.batchSeconds.startTimer();
     try {
       const { contests, ...out } = await recordVoteBatch(deps, batchId, parsed.data.votes);
-      if (contests.length) releaser.poke();
+      if (contests.length) releaser.poke(contests);
       ctx.log.debug({ batchId, ...out }, 'vote batch recorded');
       return out;
     } catch (err) {

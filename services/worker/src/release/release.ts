@@ -13,7 +13,7 @@ import { shuffle } from '../voting/record-batch';
  */
 
 /** Largest group in one transaction; a contest with more waiting is released in several. */
-export const MAX_RELEASE_GROUP = 5000;
+const MAX_RELEASE_GROUP = 5000;
 
 export interface ReleaseDeps {
   db: Kysely<Database>;
@@ -74,10 +74,10 @@ export async function releaseGroup(deps: ReleaseDeps, contestId: number, opts: R
 /** Contests released at once: one opens ballots in this process while another's rows go into Postgres. */
 const RELEASE_CONCURRENCY = 3;
 
-/** Releases every group that is ready: contests with K sealed ballots beyond the reserve, and all of the `final` ones. */
-export async function releaseReady(deps: ReleaseDeps, opts: ReleaseOptions): Promise<ReleaseSummary> {
+/** Releases every group that is ready (among `contestIds`, or all): contests with K sealed ballots beyond the reserve, and all of the `final` ones. */
+export async function releaseReady(deps: ReleaseDeps, opts: ReleaseOptions, contestIds?: readonly number[]): Promise<ReleaseSummary> {
   const summary: ReleaseSummary = { released: 0, groups: 0, failed: [] };
-  const pending = await pendingByContest(deps.db);
+  const pending = await pendingByContest(deps.db, contestIds);
   const ready = [...pending].filter(([contestId, n]) => groupSize(n, opts, opts.final?.has(contestId) ?? false) > 0).map(([contestId]) => contestId);
   const releaseContest = async (contestId: number) => {
     try {

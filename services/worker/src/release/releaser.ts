@@ -7,14 +7,19 @@ import { sweepReceipts } from './sweep';
 
 /**
  * Runs the release step one run at a time in this process: `poke()` after every recorded
- * batch (a contest may have reached K: released at once), `releaseNow()` before every
+ * batch (a contest it touched may have a group ready: released within POKE_COALESCE_MS,
+ * counting only the contests named since the last run), `releaseNow()` before every
  * tally (with the contests whose voting is over, released whatever their size, and the
  * receipts' sweep). Several worker processes are safe: each group's transaction holds a
  * per-contest advisory lock.
  */
+/** Pokes within this long are served by one run (it counts only the contests they name). */
+const POKE_COALESCE_MS = 200;
+
 export class Releaser {
   private tail: Promise<unknown> = Promise.resolve();
-  private poked = false;
+  /** Contests named by pokes since the last run started; null when no run is scheduled. */
+  private poked: Set<number> | null = null;
   private readonly released: Counter;
   private readonly failures: Counter;
 
@@ -35,31 +40,36 @@ export class Releaser {
     return next;
   }
 
-  private async release(final?: ReadonlySet<number>): Promise<ReleaseSummary> {
+  private async release(final?: ReadonlySet<number>, contests?: readonly number[]): Promise<ReleaseSummary> {
     const { min, reserve } = this.deps;
-    const summary = await releaseReady(this.deps, { min, ...(reserve !== undefined ? { reserve } : {}), ...(final ? { final } : {}) });
+    const summary = await releaseReady(this.deps, { min, ...(reserve !== undefined ? { reserve } : {}), ...(final ? { final } : {}) }, contests);
     this.released.inc(summary.released);
     if (summary.failed.length) {
       this.failures.inc(summary.failed.length);
       this.deps.log.error({ contests: summary.failed }, 'sealed ballots that no configured key opens: those contests stay sealed');
     }
-    if (summary.groups) this.deps.log.info({ released: summary.released, groups: summary.groups }, 'ballots released');
+    if (summary.groups) this.deps.log.debug({ released: summary.released, groups: summary.groups }, 'ballots released');
     return summary;
   }
 
-  /** A batch was recorded: release whatever groups are ready, soon, once for many pokes. */
-  poke(): void {
-    if (this.poked) return;
-    this.poked = true;
-    this.serial(() => {
-      this.poked = false;
-      return this.release();
+  /** A batch recorded ballots of these contests: release whatever groups they now have ready, soon, once for many pokes. */
+  poke(contests: readonly number[]): void {
+    if (this.poked) {
+      for (const c of contests) this.poked.add(c);
+      return;
+    }
+    const named = (this.poked = new Set(contests));
+    this.serial(async () => {
+      await new Promise((r) => setTimeout(r, POKE_COALESCE_MS));
+      this.poked = null;
+      return this.release(undefined, [...named]);
     }).catch((err: Error) => this.deps.log.warn({ err: { message: err.message } }, 'release failed; the next batch or tally tries again'));
   }
 
   /** Before a tally: release the ready groups and everything of `final` contests, then sweep the receipts. */
   async releaseNow(final: ReadonlySet<number>): Promise<ReleaseSummary> {
     const summary = await this.serial(() => this.release(final));
+    if (summary.groups) this.deps.log.info({ released: summary.released, groups: summary.groups }, 'ballots released before the tally');
     // The sweep only corrects receipts' statuses: if it fails, the tally goes on and the next one sweeps.
     const swept = await this.serial(() => sweepReceipts(this.deps)).catch((err: Error) => {
       this.deps.log.warn({ err: { message: err.message } }, 'receipts sweep failed; the next tally sweeps again');
