@@ -169,6 +169,12 @@ export const voteSchema = z
     HOTLINE_PHONE: z.string().trim().min(3).max(32).regex(/^[+\d][\d\s()-]*$/, 'a phone number').default('+7 700 000 00 00'),
     /** Where the results portal is, for the voter site's links. */
     RESULTS_URL: z.string().url().default('http://localhost:8080/'),
+    /**
+     * The server secret one-time codes are hashed with (HMAC-SHA256 of challenge id and
+     * code): a copy of Redis does not give the codes away. Required in production; the
+     * same on every vote instance.
+     */
+    AUTH_CODE_PEPPER: z.string().min(32, 'at least 32 characters').optional(),
   })
   .transform(withTrustedProxies)
   .transform(withBallotKeys)
@@ -180,7 +186,15 @@ export const voteSchema = z
     if (c.SMS_PROVIDER === 'http' && !c.SMS_HTTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'SMS_HTTP_URL is required when SMS_PROVIDER=http' });
     }
-  });
+    if (!c.AUTH_CODE_PEPPER && c.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_CODE_PEPPER'], message: 'required when NODE_ENV=production (a random secret of 32+ characters)' });
+    }
+  })
+  // Outside production a known development pepper stands in; the vote service warns of it.
+  .transform((c) => ({ ...c, AUTH_CODE_PEPPER: c.AUTH_CODE_PEPPER ?? DEVELOPMENT_CODE_PEPPER }));
+
+/** The stand-in AUTH_CODE_PEPPER outside production: known to all, so never a secret. */
+export const DEVELOPMENT_CODE_PEPPER = 'development-only-code-pepper-not-a-secret';
 
 export const resultsSchema = z.object({
   ...common,

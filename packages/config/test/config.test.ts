@@ -18,8 +18,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig('vote', { NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig('vote', { NODE_ENV: 'production' })).toThrow(/SMS_PROVIDER: outbox is refused/);
     expect(() => loadConfig('worker', { NODE_ENV: 'production' })).toThrow(/outbox is refused/);
-    // (BALLOT_KEYS too: production refuses to start without them.)
-    expect(loadConfig('vote', { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send', BALLOT_KEYS: `k:${Buffer.alloc(32).toString('base64')}` }).SMS_PROVIDER).toBe('http');
+    // (BALLOT_KEYS and AUTH_CODE_PEPPER too: production refuses to start without them.)
+    expect(loadConfig('vote', { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send', BALLOT_KEYS: `k:${Buffer.alloc(32).toString('base64')}`, AUTH_CODE_PEPPER: 'x'.repeat(32) }).SMS_PROVIDER).toBe('http');
   });
 
   it('requires SMS_HTTP_URL for the http provider', () => {
@@ -62,7 +62,8 @@ describe('BALLOT_KEYS, BALLOT_RELEASE_MIN, DEAD_LETTER_TTL_SECONDS', () => {
     const prod = { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send' };
     expect(() => loadConfig('vote', prod)).toThrow(/BALLOT_KEYS: required when NODE_ENV=production/);
     expect(() => loadConfig('worker', prod)).toThrow(/BALLOT_KEYS: required/);
-    expect(loadConfig('vote', { ...prod, BALLOT_KEYS: key }).BALLOT_KEYS).toHaveLength(1);
+    // (AUTH_CODE_PEPPER too since issue #8: production refuses to start without it.)
+    expect(loadConfig('vote', { ...prod, BALLOT_KEYS: key, AUTH_CODE_PEPPER: 'x'.repeat(32) }).BALLOT_KEYS).toHaveLength(1);
     const short = Buffer.alloc(16, 9).toString('base64');
     expect(() => loadConfig('worker', { BALLOT_KEYS: `k:${short}` })).toThrow(/16 bytes, expected 32/);
     try {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
@@ -6,6 +7,7 @@ import type { Database } from '@primaries/db';
 import type { Sealer } from '@primaries/sealing';
 import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisScriptsPlugin } from '@primaries/service-kit';
 import { staticSitePlugin } from '@primaries/static-site';
+import { VoteErrors } from './errors';
 import { ballotSealerPlugin } from './plugins/sealer';
 import { sessionPlugin } from './plugins/session';
 import authRoutes from './routes/auth';
@@ -43,6 +45,12 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
   });
   app.decorate('config', config);
   await app.register(errorHandlerPlugin, { prefix: 'VOTE' });
+  // The one-IP rule and the per-address limits key Redis and Postgres by the client address:
+  // one that is not an IP (a broken or forged X-Forwarded-For) is refused here, before any
+  // store or log line sees it (logs never carry the address).
+  app.addHook('onRequest', async (request) => {
+    if (isIP(request.ip) === 0) throw new VoteErrors.BAD_CLIENT_ADDRESS();
+  });
   await app.register(observabilityPlugin, { service: 'vote' });
   await app.register(docsPlugin, { title: 'primaries vote site', description: 'Authorization and ballots (shared/API.md)' });
   await app.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, ...(deps.redis ? { client: deps.redis } : {}) });

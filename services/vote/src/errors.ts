@@ -23,6 +23,8 @@ export const VoteErrors = {
   // Authorization (docs/readme/auth.md).
   NO_ELECTION: defineError('VOTE_ERR_NO_ELECTION', 'No election is set up', 404),
   IP_IN_USE: defineError('VOTE_ERR_IP_IN_USE', 'Another member has already signed in from this network; use your own connection or a polling station', 403),
+  /** The client address (from the gateway's X-Forwarded-For) is not an IP address: refused before any store or log sees it. */
+  BAD_CLIENT_ADDRESS: defineError('VOTE_ERR_BAD_CLIENT_ADDRESS', 'The client address is not a valid IP address', 400),
   CODE_LIMIT: defineError('VOTE_ERR_CODE_LIMIT', 'Too many code requests; try again later', 429),
   RESEND_TOO_SOON: defineError('VOTE_ERR_RESEND_TOO_SOON', 'A code was sent a moment ago; wait before asking again', 429),
   SMS_BUSY: defineError('VOTE_ERR_SMS_BUSY', 'Codes are queued; try again in a moment', 503),

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../database';
 
 /** Records a successful login: the turnout denominator and the authoritative one-IP record. */
@@ -12,14 +12,17 @@ export async function recordAuthorization(
     .execute();
 }
 
-/** Distinct members who authorized from this address in this election (index `authorizations_ip_idx`). */
-export async function membersAuthorizedFromIp(db: Kysely<Database>, electionId: number, ip: string): Promise<string[]> {
+/**
+ * Distinct members who authorized in this election from this address, or from any address
+ * of this network when given as a CIDR (an IPv6 client's /64). `<<=` uses `authorizations_ip_idx`.
+ */
+export async function membersAuthorizedFromIp(db: Kysely<Database>, electionId: number, ipOrNetwork: string): Promise<string[]> {
   const rows = await db
     .selectFrom('authorizations')
     .select('member_id')
     .distinct()
     .where('election_id', '=', electionId)
-    .where('ip', '=', ip)
+    .where(sql<boolean>`ip <<= ${ipOrNetwork}::inet`)
     .execute();
   return rows.map((r) => r.member_id);
 }

@@ -1,12 +1,13 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type IssueLimits, consumeChallenge, countAttempt, hitAddress, issueChallenge, withdrawChallenge } from '@primaries/redis-protocols';
 
 /**
  * One-time code challenges. Their Redis state (keys, scripts, transitions) lives in
  * @primaries/redis-protocols' auth module; this store adds the codes themselves: drawn from
- * the CSPRNG, kept in Redis only as the SHA-256 of challengeId:code, compared in constant
- * time. A challenge expires with its code (AUTH_CODE_TTL_SECONDS).
+ * the CSPRNG, kept in Redis only as HMAC-SHA256(AUTH_CODE_PEPPER, challengeId:code) — a copy
+ * of Redis cannot try the million codes without the server's secret — and compared in
+ * constant time. A challenge expires with its code (AUTH_CODE_TTL_SECONDS).
  */
 
 export const CHALLENGE_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
@@ -37,16 +38,18 @@ function newChallengeId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-function codeHash(challengeId: string, code: string): Buffer {
-  return createHash('sha256').update(`${challengeId}:${code}`).digest();
-}
 
 export class ChallengeStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly limits: ChallengeLimits,
+    private readonly pepper: string,
   ) {}
+
+  private codeHash(challengeId: string, code: string): Buffer {
+    return createHmac('sha256', this.pepper).update(`${challengeId}:${code}`).digest();
+  }
 
   /** Counts a code request from an address; returns ms to wait when over the hourly limit, else 0. */
   hitAddress(ip: string, perHour: number): Promise<number> {
@@ -61,7 +64,7 @@ export class ChallengeStore {
   async issue(memberId: string, electionId: number, ip: string, allowlisted: boolean): Promise<IssueResult> {
     const challengeId = newChallengeId();
     const code = newCode();
-    const hash = codeHash(challengeId, code).toString('hex');
+    const hash = this.codeHash(challengeId, code).toString('hex');
     const out = await issueChallenge(this.redis, this.prefix, { challengeId, memberId, electionId, ip, allowlisted, codeHash: hash }, this.limits);
     return out.kind === 'ok' ? { kind: 'ok', challengeId, code } : out;
   }
@@ -81,7 +84,7 @@ export class ChallengeStore {
     if (!row) return { kind: 'expired' };
     if (row.attempts > this.limits.maxAttempts) return { kind: 'locked' };
     const stored = Buffer.from(row.codeHash, 'hex');
-    const given = codeHash(challengeId, code);
+    const given = this.codeHash(challengeId, code);
     if (stored.length !== given.length || !timingSafeEqual(stored, given)) {
       const remaining = this.limits.maxAttempts - row.attempts;
       return remaining > 0 ? { kind: 'invalid', remaining } : { kind: 'locked' };

@@ -1,4 +1,5 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { type Database, membersAuthorizedFromIp } from '@primaries/db';
@@ -29,15 +30,28 @@ export class IpRule {
     return isIPv4(plain) ? this.allow.check(plain, 'ipv4') : isIPv6(plain) ? this.allow.check(plain, 'ipv6') : false;
   }
 
-  /** Binds the member to the address for this election; false when another member holds it. */
+  /** Binds the member to the address (its /64 for IPv6) for this election; false when another member holds it. */
   async bind(db: Kysely<Database>, electionId: number, memberId: string, ip: string, ttlSeconds: number): Promise<boolean> {
     if (this.isAllowlisted(ip)) return true;
-    const binding = { electionId, memberId, ip, maxMembers: this.maxMembers, ttlSeconds };
+    const network = addressNetwork(ip);
+    const binding = { electionId, memberId, ip: network, maxMembers: this.maxMembers, ttlSeconds };
     let r = await bindAddress(this.redis, this.prefix, binding);
     // Redis lost the address's set (or never had it): seed it from the record.
-    if (r === 'unknown') r = await bindAddress(this.redis, this.prefix, binding, await membersAuthorizedFromIp(db, electionId, ip));
+    if (r === 'unknown') r = await bindAddress(this.redis, this.prefix, binding, await membersAuthorizedFromIp(db, electionId, network));
     return r === 'bound';
   }
+}
+
+/**
+ * What the one-IP rule and the per-address limits count as one client: an IPv4 address, or
+ * an IPv6 address's /64 (one subscriber's network: a client picks any of its 2^64
+ * addresses at will). `2001:db8:1:2:aaaa::1` → `2001:db8:1:2::/64`.
+ */
+export function addressNetwork(ip: string): string {
+  const addr = ipaddr.parse(ip);
+  if (addr.kind() === 'ipv4') return addr.toString();
+  const bytes = addr.toByteArray().slice(0, 8);
+  return `${ipaddr.fromByteArray([...bytes, 0, 0, 0, 0, 0, 0, 0, 0]).toString()}/64`;
 }
 
 /** `::ffff:10.0.0.1` (an IPv4 client on a dual-stack socket) is 10.0.0.1. */

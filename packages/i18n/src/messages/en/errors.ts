@@ -34,6 +34,7 @@ export const errors = {
   'errors.VOTE_ERR_UNAVAILABLE': 'Voting is busy; try again shortly',
   'errors.VOTE_ERR_NO_ELECTION': 'No election is set up',
   'errors.VOTE_ERR_IP_IN_USE': 'Another member has already signed in from this network; use your own connection or a polling station',
+  'errors.VOTE_ERR_BAD_CLIENT_ADDRESS': 'The client address is not a valid IP address',
   'errors.VOTE_ERR_CODE_LIMIT': 'Too many code requests; try again later',
   'errors.VOTE_ERR_RESEND_TOO_SOON': 'A code was sent a moment ago; wait before asking again',
   'errors.VOTE_ERR_SMS_BUSY': 'Codes are queued; try again in a moment',

@@ -31,6 +31,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.VOTE_ERR_UNAVAILABLE': 'Дауыс беру жүйесі бос емес; сәлден соң қайталаңыз',
   'errors.VOTE_ERR_NO_ELECTION': 'Сайлау құрылмаған',
   'errors.VOTE_ERR_IP_IN_USE': 'Бұл желіден басқа партия мүшесі кіріп қойған; өз байланысыңызды немесе сайлау учаскесін пайдаланыңыз',
+  'errors.VOTE_ERR_BAD_CLIENT_ADDRESS': 'Клиенттің мекенжайы жарамды IP-мекенжай емес',
   'errors.VOTE_ERR_CODE_LIMIT': 'Код сұраулары тым көп; кейінірек қайталаңыз',
   'errors.VOTE_ERR_RESEND_TOO_SOON': 'Код жаңа ғана жіберілді; қайта сұрамас бұрын күтіңіз',
   'errors.VOTE_ERR_SMS_BUSY': 'Кодтар кезекте; бір минуттан соң қайталаңыз',

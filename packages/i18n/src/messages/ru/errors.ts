@@ -31,6 +31,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.VOTE_ERR_UNAVAILABLE': 'Голосование перегружено; повторите чуть позже',
   'errors.VOTE_ERR_NO_ELECTION': 'Выборы не созданы',
   'errors.VOTE_ERR_IP_IN_USE': 'С этой сети уже вошёл другой член партии; используйте своё подключение или избирательный участок',
+  'errors.VOTE_ERR_BAD_CLIENT_ADDRESS': 'Адрес клиента не является допустимым IP-адресом',
   'errors.VOTE_ERR_CODE_LIMIT': 'Слишком много запросов кода; повторите позже',
   'errors.VOTE_ERR_RESEND_TOO_SOON': 'Код только что отправлен; подождите, прежде чем запросить снова',
   'errors.VOTE_ERR_SMS_BUSY': 'Коды в очереди; повторите через минуту',

@@ -2,13 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Counter } from 'prom-client';
 import { z } from 'zod';
+import { DEVELOPMENT_CODE_PEPPER } from '@primaries/config';
 import { recordAuthorization } from '@primaries/db';
 import { checkEligibility, isValidIin, normalizePhone } from '@primaries/domain';
 import { smsCodeText } from '@primaries/queue';
 import { errorBody } from '@primaries/service-kit';
 import { ChallengeStore, CHALLENGE_ID_PATTERN } from '../../auth/challenges';
 import { ElectionCache } from '../../auth/election-cache';
-import { IpRule, unmapIpv4 } from '../../auth/ip-rule';
+import { IpRule, addressNetwork, unmapIpv4 } from '../../auth/ip-rule';
 import { MemberLookup } from '../../auth/member-lookup';
 import { TimingFloor } from '../../auth/timing';
 import { VoteErrors } from '../../errors';
@@ -87,7 +88,8 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
     codesPerMemberPerHour: config.AUTH_CODES_PER_IIN_PER_HOUR,
     maxMembersPerIp: config.AUTH_MAX_MEMBERS_PER_IP,
     maxAttempts: config.AUTH_CODE_MAX_ATTEMPTS,
-  });
+  }, config.AUTH_CODE_PEPPER);
+  if (config.AUTH_CODE_PEPPER === DEVELOPMENT_CODE_PEPPER) app.log.warn('AUTH_CODE_PEPPER is not set: codes are hashed with the known development pepper (refused in production)');
   const ipRule = new IpRule(app.redis, app.redisPrefix, config.AUTH_MAX_MEMBERS_PER_IP, config.AUTH_IP_ALLOWLIST);
   const elections = new ElectionCache(app.db);
   const members = new MemberLookup(app.db);
@@ -96,7 +98,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
 
   const codeOutcomes = new Counter({
     name: 'auth_code_requests_total',
-    help: 'POST /auth/code by outcome (the reasons for a refusal are only ever counted here)',
+    help: 'POST /auth/code by outcome (every refusal of an IIN/phone/eligibility is one outcome, rejected: no membership oracle)',
     labelNames: ['outcome'],
     registers: [app.metrics],
   });
@@ -132,7 +134,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
 
         const allowlisted = ipRule.isAllowlisted(ip);
         if (!allowlisted) {
-          const ms = await store.hitAddress(ip, config.AUTH_CODES_PER_IP_PER_HOUR);
+          const ms = await store.hitAddress(addressNetwork(ip), config.AUTH_CODES_PER_IP_PER_HOUR);
           if (ms > 0) {
             codeOutcomes.inc({ outcome: 'ip_limit' });
             throw retryLater(new VoteErrors.CODE_LIMIT(), ms / 1000);
@@ -142,14 +144,16 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
         const member = await members.find(request.body.iin);
         const verdict = checkEligibility(member, election, phone);
         if (!verdict.eligible || !member) {
-          codeOutcomes.inc({ outcome: verdict.eligible ? 'not_member' : verdict.reason });
+          // One outcome for every reason: a metric that told them apart would be the membership
+          // oracle the single 403 avoids (issue #8).
+          codeOutcomes.inc({ outcome: 'rejected' });
           await timing.pad(startedAt);
           throw new VoteErrors.AUTH_REJECTED();
         }
 
         // Past this point the caller has shown a real IIN with its registered phone, so
         // the answers below reveal nothing a 202 would not.
-        const issued = await store.issue(member.id, election.id, ip, allowlisted);
+        const issued = await store.issue(member.id, election.id, addressNetwork(ip), allowlisted);
         if (issued.kind === 'ip') {
           codeOutcomes.inc({ outcome: 'ip_in_use' });
           throw new VoteErrors.IP_IN_USE();
