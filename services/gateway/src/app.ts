@@ -4,7 +4,7 @@ import { Gauge } from 'prom-client';
 import type { GatewayConfig } from '@primaries/config';
 import { redisClient } from '@primaries/queue';
 import { resultsKeys } from '@primaries/results-model';
-import { baseServerOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisOptions } from '@primaries/service-kit';
+import { baseServerOptions, errorShapeOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisOptions } from '@primaries/service-kit';
 import { GatewayErrors } from './errors';
 import { handleExpectContinue, keepAliveAfterRefusal } from './limits';
 import { createGatewayMetrics } from './metrics';
@@ -55,6 +55,7 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
   const rewriteUrl = hostRewriter({ vote: config.VOTE_HOST, results: config.RESULTS_HOST });
   const app = Fastify({
     ...baseServerOptions(),
+    ...errorShapeOptions('GATEWAY'),
     // Our own ids: a sane incoming x-request-id is kept, anything else replaced.
     requestIdHeader: false,
     genReqId: requestId,
