@@ -7,3 +7,4 @@ export * from './server';
 export * from './outages';
 export * from './language';
 export * from './params';
+export * from './ops';

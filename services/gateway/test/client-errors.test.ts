@@ -22,11 +22,12 @@ let port: number;
 beforeAll(async () => {
   tr = await createTestRedis('gwclienterr');
   const config = loadConfig('results', { REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, RESULTS_POLL_SECONDS: '30', LOG_LEVEL: 'silent' });
+  // Published before the app starts: it loads the current snapshot at start (a notification could be missed).
+  await publish(tr.redis, tr.prefix, makeSnapshot(1));
   results = await buildResultsApp(config);
   await results.listen({ port: 0, host: '127.0.0.1' });
   resultsPort = (results.server.address() as AddressInfo).port;
-  await publish(tr.redis, tr.prefix, makeSnapshot(1));
-  await waitFor(() => results.snapshots.current?.version === 1, { message: 'snapshot loaded' });
+  await waitFor(() => results.snapshots.current?.version === 1, { message: 'snapshot loaded', timeoutMs: 20_000 });
   const upstream = `http://127.0.0.1:${resultsPort}`;
   h = await startGateway({ vote: upstream, results: upstream });
   await h.gateway.listen({ port: 0, host: '127.0.0.1' });
