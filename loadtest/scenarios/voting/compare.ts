@@ -100,7 +100,7 @@ async function prepare(label: string, ref: string | undefined, scratch: string):
     await run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], { cwd: dir, quiet: true });
   }
   const commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, quiet: true })).trim();
-  log(`${label}: commit ${commit}${ref === undefined ? ' (this checkout, with its uncommitted changes)' : ''}; database ${new URL(databaseUrlOf).pathname.slice(1)}`);
+  log(`${label}: commit ${commit}${ref === undefined ? ' (this checkout, as it is)' : ''}; database ${new URL(databaseUrlOf).pathname.slice(1)}`);
   const env = { DATABASE_URL: databaseUrlOf };
   if (!args.keep) cleanups.unshift(() => dropDatabase(databaseUrlOf));
   await run('pnpm', ['run', 'db:migrate'], { cwd: dir, env, quiet: true });
