@@ -313,7 +313,7 @@ export function mobileCodesFromEnv(env: Env = process.env): string[] {
   return r.data;
 }
 
-/** The environment variable names a service reads (for the README table and compose checks). */
+/** The environment variable names a service reads (for the table in docs/configuration.md and compose checks). */
 export function configKeys(service: ServiceName): string[] {
   const obj = unwrapObject(schemas[service]);
   return Object.keys(obj.shape);
