@@ -6,7 +6,7 @@ import { registerSmsCommands } from './commands/sms';
 import { registerResultsCommands } from './commands/results';
 import { registerDeadLetterCommands } from './commands/dead-letters';
 
-/** `pnpm primaries <command>`: the operators' command line (shared/API.md). */
+/** `pnpm primaries <command>`: the operators' command line (docs/running.md, docs/operations.md). */
 const program = new Command()
   .name('primaries')
   .description('Operate a primaries election: database, register, SMS outbox, results')
