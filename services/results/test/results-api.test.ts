@@ -15,6 +15,9 @@ beforeAll(async () => {
   expect(Object.keys(config)).not.toContain('DATABASE_URL');
   app = await buildResultsApp(config);
   await app.ready();
+  // The app's own Redis client connects in the background (no offline queue): wait for it,
+  // as a readiness probe would, rather than for however long the app took to register.
+  await waitFor(() => app.redis.status === 'ready', { message: 'Redis connected' });
 });
 
 afterAll(async () => {

@@ -75,12 +75,12 @@ beforeAll(async () => {
     .values([
       // Hours (turnout over time): m1 first at 09:00 (its second contest at 10:00 does not count again),
       // m2 and m3 at 10:00, m9 online and m10 on paper at 12:00; nobody at 11:00.
-      { member_id: m[1]!, contest_id: N, channel: 'online', polling_station_id: null, recorded_hour: new Date('2026-10-01T09:00:00Z') },
-      { member_id: m[1]!, contest_id: R1, channel: 'online', polling_station_id: null, recorded_hour: new Date('2026-10-01T10:00:00Z') },
-      { member_id: m[2]!, contest_id: N, channel: 'online', polling_station_id: null, recorded_hour: new Date('2026-10-01T10:00:00Z') },
-      { member_id: m[3]!, contest_id: R1, channel: 'online', polling_station_id: null, recorded_hour: new Date('2026-10-01T10:00:00Z') },
-      { member_id: m[9]!, contest_id: N, channel: 'online', polling_station_id: null, recorded_hour: new Date('2026-10-01T12:00:00Z') },
-      { member_id: m[10]!, contest_id: N, channel: 'paper', polling_station_id: station.id, recorded_hour: new Date('2026-10-01T12:00:00Z') },
+      { member_id: m[1]!, contest_id: N, channel: 'online', polling_station_id: null, recorded_hour: '2026-10-01T09:00:00Z' },
+      { member_id: m[1]!, contest_id: R1, channel: 'online', polling_station_id: null, recorded_hour: '2026-10-01T10:00:00Z' },
+      { member_id: m[2]!, contest_id: N, channel: 'online', polling_station_id: null, recorded_hour: '2026-10-01T10:00:00Z' },
+      { member_id: m[3]!, contest_id: R1, channel: 'online', polling_station_id: null, recorded_hour: '2026-10-01T10:00:00Z' },
+      { member_id: m[9]!, contest_id: N, channel: 'online', polling_station_id: null, recorded_hour: '2026-10-01T12:00:00Z' },
+      { member_id: m[10]!, contest_id: N, channel: 'paper', polling_station_id: station.id, recorded_hour: '2026-10-01T12:00:00Z' },
     ])
     .execute();
 
