@@ -53,6 +53,16 @@ export function commonErrorCodes(prefix: string) {
   };
 }
 
+/**
+ * The error body as JSON text, for answers written below Fastify (a raw Node response or
+ * socket): same shape and words as errorBody, from whatever request headers are known.
+ */
+export function rawErrorBody(headers: Record<string, string | string[] | undefined> | undefined, code: string, fallback: string, params: readonly unknown[] = []): string {
+  const lang = headers ? requestLanguage({ headers } as unknown as FastifyRequest) : null;
+  const message = (lang && errorMessage(lang, code, params)) || errorMessage('en', code, params) || fallback;
+  return JSON.stringify({ error: { code, message } });
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown; [extra: string]: unknown };
 }

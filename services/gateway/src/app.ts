@@ -6,6 +6,7 @@ import { redisClient } from '@primaries/queue';
 import { resultsKeys } from '@primaries/results-model';
 import { baseServerOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisOptions } from '@primaries/service-kit';
 import { GatewayErrors } from './errors';
+import { handleExpectContinue, keepAliveAfterRefusal } from './limits';
 import { createGatewayMetrics } from './metrics';
 import { requestLogPlugin } from './plugins/request-log';
 import { ResultsCache } from './plugins/results-cache';
@@ -51,12 +52,13 @@ async function purgeOnNewSnapshot(app: FastifyInstance, cache: ResultsCache, con
 }
 
 export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
+  const rewriteUrl = hostRewriter({ vote: config.VOTE_HOST, results: config.RESULTS_HOST });
   const app = Fastify({
     ...baseServerOptions(),
     // Our own ids: a sane incoming x-request-id is kept, anything else replaced.
     requestIdHeader: false,
     genReqId: requestId,
-    rewriteUrl: hostRewriter({ vote: config.VOTE_HOST, results: config.RESULTS_HOST }),
+    rewriteUrl,
     trustProxy: config.TRUSTED_PROXIES.length ? [...config.TRUSTED_PROXIES] : false,
     // Fastify answers undecodable URLs before any hook; give them the gateway's error shape.
     frameworkErrors: (error, request, reply) => {
@@ -69,6 +71,8 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
     ...fastifyOptions,
   });
   app.decorate('gatewayConfig', config);
+  handleExpectContinue(app, rewriteUrl);
+  keepAliveAfterRefusal(app);
   // Filled on first use by clientIp() (plugins/proxy.ts); declared here so every request has the same shape.
   app.decorateRequest('gatewayClientIp', null);
 

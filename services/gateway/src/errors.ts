@@ -2,7 +2,7 @@ import { defineError } from '@primaries/service-kit';
 
 /**
  * The gateway's error catalogue (STYLE.md habit 4). Codes are stable and listed in
- * docs/readme/gateway.md (a test checks that). Add, never rename. The common ones the
+ * docs/api.md (a test checks that). Add, never rename. The common ones the
  * shared error handler emits (GATEWAY_ERR_NOT_FOUND, GATEWAY_ERR_VALIDATION…) come from
  * service-kit's commonErrorCodes('GATEWAY').
  */
@@ -17,6 +17,8 @@ export const GatewayErrors = {
   UPSTREAM_FAILED: defineError('GATEWAY_ERR_UPSTREAM_FAILED', 'The %s service failed to answer', 502),
   /** The path cannot be forwarded (malformed percent-encoding, `..` segments). */
   BAD_PATH: defineError('GATEWAY_ERR_BAD_PATH', 'The request path cannot be forwarded', 400),
+  /** Request headers larger than the gateway forwards (limits.ts), or than Node reads. */
+  HEADERS_TOO_LARGE: defineError('GATEWAY_ERR_HEADERS_TOO_LARGE', 'The request headers are too large', 431),
 } as const;
 
 /** Every code the gateway can answer with (for the docs check). */
@@ -25,4 +27,6 @@ export const GATEWAY_ERROR_CODES = [
   'GATEWAY_ERR_NOT_FOUND',
   'GATEWAY_ERR_VALIDATION',
   'GATEWAY_ERR_INTERNAL',
+  'GATEWAY_ERR_PAYLOAD_TOO_LARGE',
+  'GATEWAY_ERR_BAD_CONTENT_TYPE',
 ] as const;

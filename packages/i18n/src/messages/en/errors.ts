@@ -18,6 +18,7 @@ export const errors = {
   'errors.GATEWAY_ERR_UPSTREAM_TIMEOUT': 'The {0} service did not answer in time',
   'errors.GATEWAY_ERR_UPSTREAM_FAILED': 'The {0} service failed to answer',
   'errors.GATEWAY_ERR_BAD_PATH': 'The request path cannot be forwarded',
+  'errors.GATEWAY_ERR_HEADERS_TOO_LARGE': 'The request headers are too large',
 
   'errors.VOTE_ERR_AUTH_REJECTED': 'Authorization refused',
   'errors.VOTE_ERR_UNAUTHORIZED': 'A valid bearer token is required',

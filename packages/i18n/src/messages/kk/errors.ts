@@ -15,6 +15,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.GATEWAY_ERR_UPSTREAM_TIMEOUT': '{0} қызметі уақытында жауап бермеді',
   'errors.GATEWAY_ERR_UPSTREAM_FAILED': '{0} қызметі жауап бере алмады',
   'errors.GATEWAY_ERR_BAD_PATH': 'Сұраудың бұл жолын жіберуге болмайды',
+  'errors.GATEWAY_ERR_HEADERS_TOO_LARGE': 'Сұрау тақырыптары тым үлкен',
 
   'errors.VOTE_ERR_AUTH_REJECTED': 'Авторизациядан бас тартылды',
   'errors.VOTE_ERR_UNAUTHORIZED': 'Жарамды кіру токені қажет',

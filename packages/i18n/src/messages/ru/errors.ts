@@ -15,6 +15,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.GATEWAY_ERR_UPSTREAM_TIMEOUT': 'Сервис {0} не ответил вовремя',
   'errors.GATEWAY_ERR_UPSTREAM_FAILED': 'Сервис {0} не смог ответить',
   'errors.GATEWAY_ERR_BAD_PATH': 'Этот путь запроса нельзя передать',
+  'errors.GATEWAY_ERR_HEADERS_TOO_LARGE': 'Слишком большие заголовки запроса',
 
   'errors.VOTE_ERR_AUTH_REJECTED': 'В авторизации отказано',
   'errors.VOTE_ERR_UNAUTHORIZED': 'Нужен действующий токен доступа',
