@@ -204,6 +204,8 @@ describe('portal in a browser', () => {
         await until(page, `document.documentElement.lang === ${JSON.stringify(lang)}`);
         if (url === '/turnout') await page.waitForSelector('table.regions tbody tr');
         expect({ lang, url, problems: await axeProblems(page) }).toEqual({ lang, url, problems: [] });
+        // Nothing wider than the phone, in any language.
+        expect({ lang, url, width: await page.evaluate('document.documentElement.scrollWidth') }).toEqual({ lang, url, width: 360 });
         const name = url.slice(1).split('?')[0] || 'overview';
         if (lang === 'kk') await page.screenshot({ path: path.join(SHOTS, `portal-${name}-360-kk.png`), fullPage: true });
       }
