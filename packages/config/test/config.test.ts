@@ -22,6 +22,16 @@ describe('loadConfig', () => {
     expect(loadConfig('vote', { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send', BALLOT_KEYS: `k:${Buffer.alloc(32).toString('base64')}`, AUTH_CODE_PEPPER: 'x'.repeat(32) }).SMS_PROVIDER).toBe('http');
   });
 
+  it('refuses the rehearsal SMS provider in production, and wants its token elsewhere', () => {
+    const production = { NODE_ENV: 'production', BALLOT_KEYS: `k:${Buffer.alloc(32).toString('base64')}`, AUTH_CODE_PEPPER: 'x'.repeat(32), REHEARSAL_TOKEN: 'r'.repeat(32) };
+    expect(() => loadConfig('vote', { ...production, SMS_PROVIDER: 'rehearsal' })).toThrow(/SMS_PROVIDER: rehearsal is refused when NODE_ENV=production/);
+    expect(() => loadConfig('worker', { ...production, SMS_PROVIDER: 'rehearsal' })).toThrow(/SMS_PROVIDER: rehearsal is refused/);
+    expect(() => loadConfig('vote', { SMS_PROVIDER: 'rehearsal' })).toThrow(/REHEARSAL_TOKEN: required when SMS_PROVIDER=rehearsal/);
+    expect(() => loadConfig('vote', { SMS_PROVIDER: 'rehearsal', REHEARSAL_TOKEN: 'short' })).toThrow(/REHEARSAL_TOKEN: at least 32/);
+    expect(loadConfig('vote', { NODE_ENV: 'development', SMS_PROVIDER: 'rehearsal', REHEARSAL_TOKEN: 'r'.repeat(32) }).SMS_PROVIDER).toBe('rehearsal');
+    expect(loadConfig('worker', { NODE_ENV: 'development', SMS_PROVIDER: 'rehearsal' }).SMS_PROVIDER).toBe('rehearsal');
+  });
+
   it('requires SMS_HTTP_URL for the http provider', () => {
     expect(() => loadConfig('vote', { SMS_PROVIDER: 'http' })).toThrow(/SMS_HTTP_URL/);
   });

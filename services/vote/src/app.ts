@@ -11,6 +11,7 @@ import { VoteErrors } from './errors';
 import { ballotSealerPlugin } from './plugins/sealer';
 import { sessionPlugin } from './plugins/session';
 import authRoutes from './routes/auth';
+import rehearsalOutboxRoutes from './sms/rehearsal-outbox';
 import devRoutes from './routes/dev';
 import ballotRoutes from './routes/ballot';
 import voteRoutes from './routes/votes';
@@ -62,6 +63,9 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
   await app.register(authRoutes, { prefix: '/api/v1/auth' });
   if (config.SMS_PROVIDER === 'outbox' && config.NODE_ENV !== 'production') {
     await app.register(devRoutes, { prefix: '/api/v1/dev' });
+  }
+  if (config.SMS_PROVIDER === 'rehearsal' && config.NODE_ENV !== 'production') {
+    await app.register(rehearsalOutboxRoutes, { prefix: '/api/v1/rehearsal' });
   }
   await app.register(ballotRoutes, { prefix: '/api/v1/ballot' });
   await app.register(voteRoutes, { prefix: '/api/v1/votes' });
