@@ -207,17 +207,17 @@ describe('portal in a browser', () => {
         // Nothing wider than the phone, in any language.
         expect({ lang, url, width: await page.evaluate('document.documentElement.scrollWidth') }).toEqual({ lang, url, width: 360 });
         const name = url.slice(1).split('?')[0] || 'overview';
-        if (lang === 'kk') await page.screenshot({ path: path.join(SHOTS, `portal-${name}-360-kk.png`), fullPage: true });
+        if (lang === 'kk') await page.screenshot({ path: path.join(SHOTS, `portal-fixture-${name}-360-kk.png`), fullPage: true });
       }
     }
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.goto(`${base}/contest?id=11&lang=ru`);
     await page.waitForSelector('[data-state="contest"]');
     expect(await axeProblems(page)).toEqual([]);
-    await page.screenshot({ path: path.join(SHOTS, 'portal-contest-1366-ru.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'portal-fixture-contest-1366-ru.png'), fullPage: true });
     await page.goto(`${base}/turnout?lang=ru`);
     await page.waitForSelector('table.regions tbody tr');
     expect(await axeProblems(page)).toEqual([]);
-    await page.screenshot({ path: path.join(SHOTS, 'portal-turnout-1366-ru.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'portal-fixture-turnout-1366-ru.png'), fullPage: true });
   }, 180_000);
 });
