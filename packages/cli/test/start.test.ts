@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
@@ -166,6 +166,13 @@ describe('pnpm start', () => {
       expect(current.output()).toMatch(`Postgres       postgres://postgres@127.0.0.1:${pgPort}/primaries`);
       expect(current.output()).toMatch(`Redis          redis://127.0.0.1:${redisPort}`);
       expect(await httpStatus(`http://127.0.0.1:${workerPort}/ready`)).toBe(200);
+      // `pnpm primaries` finds that Redis through stack.json, with no REDIS_URL of its own.
+      const cliEnv: NodeJS.ProcessEnv = { ...process.env, PRIMARIES_DATA_DIR: dataDir, REDIS_PREFIX: redis.prefix, NODE_ENV: 'development' };
+      delete cliEnv.REDIS_URL;
+      delete cliEnv.DATABASE_URL;
+      const show = spawnSync(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'results', 'show'], { cwd: ROOT, env: cliEnv, encoding: 'utf8', timeout: 45_000 });
+      expect({ status: show.status, stderr: show.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(show.stdout).toBe('no results snapshot published yet\n');
 
       current.child.kill('SIGINT');
       const code = await current.exited;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { ResultsConfig } from '@primaries/config';
 import { redisClient } from '@primaries/queue';
 import { staticSitePlugin } from '@primaries/static-site';
-import { baseServerOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisOptions, redisPlugin } from '@primaries/service-kit';
+import { baseServerOptions, errorShapeOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisOptions, redisPlugin } from '@primaries/service-kit';
 import { backoff, snapshotStorePlugin } from './plugins/snapshot-store';
 import resultsRoutes from './routes/results';
 import { resultsSite } from './site';
@@ -19,7 +19,7 @@ export interface ResultsAppDeps {
  * held in memory, so watchers never reach the voting path.
  */
 export async function buildResultsApp(config: ResultsConfig, deps: ResultsAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
-  const app = Fastify({ ...baseServerOptions(), ...fastifyOptions });
+  const app = Fastify({ ...baseServerOptions(), ...errorShapeOptions('RESULTS'), ...fastifyOptions });
   await app.register(errorHandlerPlugin, { prefix: 'RESULTS' });
   await app.register(observabilityPlugin, { service: 'results' });
   await app.register(docsPlugin, { title: 'primaries results site', description: 'Interim and final results, turnout (shared/API.md)' });

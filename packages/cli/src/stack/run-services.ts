@@ -33,6 +33,8 @@ export interface SuperviseOptions {
   stableAfterMs?: number;
   /** Where the supervisor's own lines go. */
   log: (msg: string) => void;
+  /** Where the services' output lines go (default: our stdout, prefixed with the service's name). */
+  output?: (name: string, line: string) => void;
 }
 
 const COLORS: Record<string, number> = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36 };
@@ -75,7 +77,8 @@ export function superviseServices(services: ServiceProcess[], opts: SuperviseOpt
   const pipeLines = (stream: Readable | null, s: ServiceProcess) => {
     if (!stream) return;
     readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-      process.stdout.write(`${prefix(s)} ${line}\n`);
+      if (opts.output) opts.output(s.name, line);
+      else process.stdout.write(`${prefix(s)} ${line}\n`);
     });
   };
 
