@@ -144,6 +144,17 @@ export const gatewaySchema = z
     GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
     /** Longest wait for an upstream's response headers, and between body chunks. */
     GATEWAY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+    /**
+     * The bearer token that opens the operational endpoints through the gateway (its own
+     * /_gateway/ready, /metrics, /docs and the sites' /metrics, /ready, /docs). Required in
+     * production; unset outside production they are open (docs/gateway.md).
+     */
+    OPS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.OPS_TOKEN && c.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['OPS_TOKEN'], message: 'required when NODE_ENV=production (a random secret of 32+ characters)' });
+    }
   })
   .transform(withTrustedProxies);
 
@@ -221,6 +232,8 @@ export const resultsSchema = z.object({
   RESULTS_BIND: z.string().default('127.0.0.1'),
   /** Seconds between polls of Redis for a new snapshot, in case a notification was missed. */
   RESULTS_POLL_SECONDS: z.coerce.number().int().min(1).default(15),
+  /** Where members vote (the vote host), for the results portal's link. */
+  VOTE_URL: z.string().url().default('http://vote.localhost:8080/'),
 });
 
 export const workerSchema = z.object({

@@ -10,8 +10,9 @@ describe('loadConfig', () => {
   });
 
   it('trusts no proxy by default in production', () => {
-    expect(loadConfig('gateway', { NODE_ENV: 'production' }).TRUSTED_PROXIES).toEqual([]);
-    expect(loadConfig('gateway', { NODE_ENV: 'production', TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1' }).TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '192.168.1.1']);
+    const ops = { OPS_TOKEN: 'an-ops-token-of-32-characters-or-more-000' };
+    expect(loadConfig('gateway', { NODE_ENV: 'production', ...ops }).TRUSTED_PROXIES).toEqual([]);
+    expect(loadConfig('gateway', { NODE_ENV: 'production', ...ops, TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1' }).TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '192.168.1.1']);
   });
 
   it('refuses the outbox SMS provider in production', () => {

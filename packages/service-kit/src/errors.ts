@@ -50,6 +50,14 @@ export function commonErrorCodes(prefix: string) {
     unavailable: `${prefix}_ERR_UNAVAILABLE`,
     payloadTooLarge: `${prefix}_ERR_PAYLOAD_TOO_LARGE`,
     badContentType: `${prefix}_ERR_BAD_CONTENT_TYPE`,
+    /** Node could not parse the request (clientError). */
+    badRequest: `${prefix}_ERR_BAD_REQUEST`,
+    /** A path parameter longer than the router reads (Fastify's maxParamLength). */
+    uriTooLong: `${prefix}_ERR_URI_TOO_LONG`,
+    /** Request line and headers over Node's limit (16 KiB). */
+    headersTooLarge: `${prefix}_ERR_HEADERS_TOO_LARGE`,
+    /** The request was not received within the server's request timeout. */
+    requestTimeout: `${prefix}_ERR_REQUEST_TIMEOUT`,
   };
 }
 

@@ -4,9 +4,9 @@ import { Gauge } from 'prom-client';
 import type { GatewayConfig } from '@primaries/config';
 import { redisClient } from '@primaries/queue';
 import { resultsKeys } from '@primaries/results-model';
-import { baseServerOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisOptions } from '@primaries/service-kit';
+import { baseServerOptions, errorShapeOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisOptions } from '@primaries/service-kit';
 import { GatewayErrors } from './errors';
-import { handleExpectContinue, keepAliveAfterRefusal } from './limits';
+import { gateOpsEndpoints, handleExpectContinue, keepAliveAfterRefusal } from './limits';
 import { createGatewayMetrics } from './metrics';
 import { requestLogPlugin } from './plugins/request-log';
 import { ResultsCache } from './plugins/results-cache';
@@ -55,6 +55,7 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
   const rewriteUrl = hostRewriter({ vote: config.VOTE_HOST, results: config.RESULTS_HOST });
   const app = Fastify({
     ...baseServerOptions(),
+    ...errorShapeOptions('GATEWAY'),
     // Our own ids: a sane incoming x-request-id is kept, anything else replaced.
     requestIdHeader: false,
     genReqId: requestId,
@@ -73,6 +74,7 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
   app.decorate('gatewayConfig', config);
   handleExpectContinue(app, rewriteUrl);
   keepAliveAfterRefusal(app);
+  gateOpsEndpoints(app, config.OPS_TOKEN);
   // Filled on first use by clientIp() (plugins/proxy.ts); declared here so every request has the same shape.
   app.decorateRequest('gatewayClientIp', null);
 

@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { rawErrorBody } from '@primaries/service-kit';
+import { bearerMatches, defineError, isOpsPath, rawErrorBody } from '@primaries/service-kit';
 import { GatewayErrors } from './errors';
-import { SITE_PREFIX, type Site, requestId } from './routing';
+import { SITE_PREFIX, type Site, UNKNOWN_HOST_PREFIX, requestId } from './routing';
 
 /**
  * What the gateway forwards (issue #8): it refuses, itself and before any upstream is
@@ -114,5 +114,26 @@ export function keepAliveAfterRefusal(app: FastifyInstance): void {
       }
     }
     done(null, payload);
+  });
+}
+
+const OPS_NOT_FOUND = defineError('GATEWAY_ERR_NOT_FOUND', 'Not found', 404);
+
+/**
+ * The operational endpoints are not public (issue #8): the gateway's own /_gateway/ready,
+ * /_gateway/metrics and /_gateway/docs, and the sites' /metrics, /ready and /docs, answer
+ * 404 GATEWAY_ERR_NOT_FOUND unless the request bears `Authorization: Bearer <OPS_TOKEN>`
+ * (required in production; when unset outside production they are open). /_gateway/health
+ * stays open for load balancers; Kubernetes probes send the token (infra/k8s).
+ */
+export function gateOpsEndpoints(app: FastifyInstance, token: string | undefined): void {
+  if (!token) return;
+  app.addHook('onRequest', (request, _reply, done) => {
+    const url = request.url;
+    // After rewriteUrl: a site's path is under its internal prefix; the gateway's own are not.
+    const sitePath = url.startsWith('/__') ? url.slice(url.indexOf('/', 3)) : null;
+    const ops = sitePath === null ? (url.split('?', 1)[0] !== '/health' && isOpsPath(url)) : url.startsWith(UNKNOWN_HOST_PREFIX) ? false : isOpsPath(sitePath);
+    if (ops && !bearerMatches(request.headers.authorization, token)) return done(new OPS_NOT_FOUND());
+    done();
   });
 }

@@ -21,10 +21,11 @@ let port: number;
 beforeAll(async () => {
   tr = await createTestRedis('gwsettle');
   const config = loadConfig('results', { REDIS_URL: tr.url, REDIS_PREFIX: tr.prefix, RESULTS_POLL_SECONDS: '30', LOG_LEVEL: 'silent' });
+  // Published before the app starts: it loads the current snapshot at start (a notification could be missed).
+  await publish(tr.redis, tr.prefix, makeSnapshot(1));
   results = await buildResultsApp(config);
   await results.listen({ port: 0, host: '127.0.0.1' });
-  await publish(tr.redis, tr.prefix, makeSnapshot(1));
-  await waitFor(() => results.snapshots.current?.version === 1, { message: 'snapshot loaded' });
+  await waitFor(() => results.snapshots.current?.version === 1, { message: 'snapshot loaded', timeoutMs: 20_000 });
   const upstream = `http://127.0.0.1:${(results.server.address() as AddressInfo).port}`;
   h = await startGateway({ vote: upstream, results: upstream }, { GATEWAY_UPSTREAM_TIMEOUT_MS: '3000' });
   await h.gateway.listen({ port: 0, host: '127.0.0.1' });

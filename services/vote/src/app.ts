@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { VoteConfig } from '@primaries/config';
 import type { Database } from '@primaries/db';
 import type { Sealer } from '@primaries/sealing';
-import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisScriptsPlugin } from '@primaries/service-kit';
+import { baseServerOptions, errorShapeOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisScriptsPlugin } from '@primaries/service-kit';
 import { staticSitePlugin } from '@primaries/static-site';
 import { VoteErrors } from './errors';
 import { ballotSealerPlugin } from './plugins/sealer';
@@ -40,6 +40,7 @@ export interface VoteAppDeps {
 export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
   const app = Fastify({
     ...baseServerOptions(),
+    ...errorShapeOptions('VOTE'),
     // The one-IP rule needs the real client address: believe X-Forwarded-For only from the gateway.
     trustProxy: config.TRUSTED_PROXIES.length ? config.TRUSTED_PROXIES : false,
     ...fastifyOptions,

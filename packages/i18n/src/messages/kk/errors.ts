@@ -8,6 +8,10 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.common.UNAVAILABLE': 'Қызмет бос емес; сәлден соң қайталаңыз',
   'errors.common.PAYLOAD_TOO_LARGE': 'Сұрау тым үлкен',
   'errors.common.BAD_CONTENT_TYPE': 'Сұрау мазмұнының түрі қате',
+  'errors.common.BAD_REQUEST': 'Сұрауды оқу мүмкін болмады',
+  'errors.common.URI_TOO_LONG': 'Сұрау жолы тым ұзын',
+  'errors.common.HEADERS_TOO_LARGE': 'Сұрау тақырыптары тым үлкен',
+  'errors.common.REQUEST_TIMEOUT': 'Сұрау уақытында алынбады',
 
   'errors.GATEWAY_ERR_UNKNOWN_HOST': 'Бұл мекенжайда сайт жоқ',
   'errors.GATEWAY_ERR_RATE_LIMITED': 'Бұл мекенжайдан сұраулар тым көп; {0} с кейін қайталаңыз',

@@ -8,6 +8,10 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.common.UNAVAILABLE': 'Сервис перегружен; повторите чуть позже',
   'errors.common.PAYLOAD_TOO_LARGE': 'Слишком большой запрос',
   'errors.common.BAD_CONTENT_TYPE': 'Неверный тип содержимого запроса',
+  'errors.common.BAD_REQUEST': 'Не удалось прочитать запрос',
+  'errors.common.URI_TOO_LONG': 'Слишком длинный путь запроса',
+  'errors.common.HEADERS_TOO_LARGE': 'Слишком большие заголовки запроса',
+  'errors.common.REQUEST_TIMEOUT': 'Запрос не получен вовремя',
 
   'errors.GATEWAY_ERR_UNKNOWN_HOST': 'По этому адресу сайт не обслуживается',
   'errors.GATEWAY_ERR_RATE_LIMITED': 'Слишком много запросов с этого адреса; повторите через {0} с',
