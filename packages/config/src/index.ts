@@ -232,6 +232,8 @@ export const resultsSchema = z.object({
   RESULTS_BIND: z.string().default('127.0.0.1'),
   /** Seconds between polls of Redis for a new snapshot, in case a notification was missed. */
   RESULTS_POLL_SECONDS: z.coerce.number().int().min(1).default(15),
+  /** Where members vote (the vote host), for the results portal's link. */
+  VOTE_URL: z.string().url().default('http://vote.localhost:8080/'),
 });
 
 export const workerSchema = z.object({
