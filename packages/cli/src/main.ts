@@ -5,6 +5,7 @@ import { registerMembersCommands } from './commands/members';
 import { registerSmsCommands } from './commands/sms';
 import { registerResultsCommands } from './commands/results';
 import { registerDeadLetterCommands } from './commands/dead-letters';
+import { registerStaffCommands } from './commands/staff';
 
 /** `pnpm primaries <command>`: the operators' command line (shared/API.md). */
 const program = new Command()
@@ -18,6 +19,7 @@ registerMembersCommands(program);
 registerSmsCommands(program);
 registerResultsCommands(program);
 registerDeadLetterCommands(program);
+registerStaffCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

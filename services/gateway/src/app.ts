@@ -11,6 +11,7 @@ import { requestLogPlugin } from './plugins/request-log';
 import { ResultsCache } from './plugins/results-cache';
 import { SITE_PREFIX, UNKNOWN_HOST_PREFIX, hostRewriter, requestId } from './routing';
 import resultsSite from './routes/results';
+import adminSite from './routes/admin';
 import unknownHost from './routes/unknown-host';
 import voteSite from './routes/vote';
 
@@ -56,7 +57,7 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
     // Our own ids: a sane incoming x-request-id is kept, anything else replaced.
     requestIdHeader: false,
     genReqId: requestId,
-    rewriteUrl: hostRewriter({ vote: config.VOTE_HOST, results: config.RESULTS_HOST }),
+    rewriteUrl: hostRewriter({ vote: config.VOTE_HOST, results: config.RESULTS_HOST, admin: config.ADMIN_HOST }),
     trustProxy: config.TRUSTED_PROXIES.length ? [...config.TRUSTED_PROXIES] : false,
     // Fastify answers undecodable URLs before any hook; give them the gateway's error shape.
     frameworkErrors: (error, request, reply) => {
@@ -100,6 +101,7 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
 
   await app.register(voteSite, { prefix: SITE_PREFIX.vote, config, metrics });
   await app.register(resultsSite, { prefix: SITE_PREFIX.results, config, metrics, cache });
+  await app.register(adminSite, { prefix: SITE_PREFIX.admin, config, metrics });
   await app.register(unknownHost, { prefix: UNKNOWN_HOST_PREFIX });
   return app;
 }

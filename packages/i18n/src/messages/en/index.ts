@@ -1,7 +1,8 @@
+import { admin } from './admin';
 import { common } from './common';
 import { errors } from './errors';
 import { sms } from './sms';
 import { vote } from './vote';
 
 /** Every en message, flat: one key per message, the area first (`vote.signin.title`). */
-export const en = { ...common, ...errors, ...sms, ...vote };
+export const en = { ...admin, ...common, ...errors, ...sms, ...vote };
