@@ -44,6 +44,17 @@ const projects = dirs.flatMap((d) =>
   })),
 );
 
+// The load-testing kit (loadtest/test): its tests start a stack of their own.
+projects.push({
+  displayName: 'loadtest',
+  rootDir: path.join(__dirname, 'loadtest'),
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swcJs },
+  transformIgnorePatterns: [`/node_modules/(?!\\.pnpm|(${esmOnly.join('|')})/)`],
+  testEnvironment: 'node',
+  setupFiles: [path.join(__dirname, 'packages/testing/src/jest-setup.ts')],
+});
+
 // Repository-wide checks (README against the code, docker-compose against the config).
 projects.push({
   displayName: 'repo',

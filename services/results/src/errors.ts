@@ -1,7 +1,7 @@
 /**
  * The results site's error codes (besides the common RESULTS_ERR_VALIDATION,
  * RESULTS_ERR_NOT_FOUND, RESULTS_ERR_INTERNAL). Answered directly by the routes with
- * `{error: {code, message}}`; a test checks docs/readme/results.md lists every code.
+ * `{error: {code, message}}`; a test checks docs/api.md lists every code.
  */
 export const ResultsErrorCodes = {
   /** 503 + Retry-After: no snapshot has been published (or loaded) yet. */

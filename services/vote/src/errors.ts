@@ -8,7 +8,7 @@ export const VoteErrors = {
   /** Any IIN / phone / eligibility mismatch: one answer, so the endpoint is no membership oracle. */
   AUTH_REJECTED: defineError('VOTE_ERR_AUTH_REJECTED', 'Authorization refused', 403),
   UNAUTHORIZED: defineError('VOTE_ERR_UNAUTHORIZED', 'A valid bearer token is required', 401),
-  // Casting votes (docs/readme/voting.md).
+  // Casting votes (docs/voting.md).
   WINDOW_CLOSED: defineError('VOTE_ERR_WINDOW_CLOSED', 'Voting is not open', 403),
   NOT_ELIGIBLE: defineError('VOTE_ERR_NOT_ELIGIBLE', 'This member may not vote in this election', 403),
   NOT_YOUR_CONTEST: defineError('VOTE_ERR_NOT_YOUR_CONTEST', 'Contest %s is not on your ballot', 422),
@@ -20,7 +20,7 @@ export const VoteErrors = {
   ALREADY_VOTED: defineError('VOTE_ERR_ALREADY_VOTED', 'You have already voted in contest %s', 409),
   RECEIPT_UNKNOWN: defineError('VOTE_ERR_RECEIPT_UNKNOWN', 'No such receipt', 404),
   UNAVAILABLE: defineError('VOTE_ERR_UNAVAILABLE', 'Voting is busy; try again shortly', 503),
-  // Authorization (docs/readme/auth.md).
+  // Authorization (docs/auth.md).
   NO_ELECTION: defineError('VOTE_ERR_NO_ELECTION', 'No election is set up', 404),
   IP_IN_USE: defineError('VOTE_ERR_IP_IN_USE', 'Another member has already signed in from this network; use your own connection or a polling station', 403),
   /** The client address (from the gateway's X-Forwarded-For) is not an IP address: refused before any store or log sees it. */

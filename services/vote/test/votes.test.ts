@@ -198,8 +198,8 @@ describe('backlog shedding', () => {
 });
 
 describe('docs', () => {
-  it('docs/readme/voting.md lists every error code of casting votes', () => {
-    const doc = readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'readme', 'voting.md'), 'utf8');
+  it('docs/api.md lists every error code of casting votes', () => {
+    const doc = readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'api.md'), 'utf8');
     const ours = ['WINDOW_CLOSED', 'NOT_ELIGIBLE', 'NOT_YOUR_CONTEST', 'DUPLICATE_CONTEST', 'UNKNOWN_CANDIDATE', 'CANDIDATE_REMOVED', 'TOO_MANY_MARKS', 'DUPLICATE_MARK', 'ALREADY_VOTED', 'RECEIPT_UNKNOWN', 'UNAVAILABLE', 'UNAUTHORIZED'] as const;
     for (const k of ours) expect(doc).toContain(`\`${new VoteErrors[k]().code}\``);
     expect(doc).toContain('`VOTE_ERR_VALIDATION`');

@@ -18,7 +18,7 @@ function printSummary(file: string, s: ImportSummary): void {
   console.log(lines.join('\n'));
 }
 
-/** `pnpm primaries members import <file.csv>` (docs/readme/seed-import.md). */
+/** `pnpm primaries members import <file.csv>` (docs/register.md). */
 export function registerMembersCommands(program: Command): void {
   const members = program.command('members').description('The party register');
   members

@@ -16,7 +16,7 @@ function positive(value: string): number {
   return n;
 }
 
-/** `pnpm seed`: the demo election and register (docs/readme/seed-import.md). */
+/** `pnpm seed`: the demo election and register (docs/register.md). */
 export function registerSeedCommand(program: Command): void {
   program
     .command('seed')

@@ -76,7 +76,7 @@ function sessionOf(r: { memberId: string; electionId: number }, ip: string, plac
 
 /**
  * POST /api/v1/auth/code and /api/v1/auth/verify (shared/API.md): IIN + registered phone
- * → one-time code by SMS → bearer token. Rules and limits: docs/readme/auth.md.
+ * → one-time code by SMS → bearer token. Rules and limits: docs/auth.md.
  */
 export default async function authRoutes(parent: FastifyInstance): Promise<void> {
   await parent.register(smsQueuePlugin);
