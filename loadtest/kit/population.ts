@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '@primaries/db';
 import { makeIin } from '@primaries/domain';
+import { REHEARSAL_PHONE_PREFIX } from '@primaries/queue';
 
 /**
  * Synthetic members for a rehearsal: never a real person. Their IINs carry a valid check
@@ -10,7 +11,6 @@ import { makeIin } from '@primaries/domain';
  * provider delivers to. Each run tags its members (`primary_org = rehearsal:<run>`) and
  * removes them, with their authorizations and participation, when it ends.
  */
-export const REHEARSAL_PHONE_PREFIX = '+77009';
 const REHEARSAL_ORG = 'rehearsal:';
 
 export interface SyntheticMember {

@@ -97,9 +97,10 @@ export function viewerStream(target: Target, pages: ViewerPages, connections: nu
     requests: [
       {
         method: 'GET',
-        setupRequest: (req: Record<string, unknown>) => {
+        setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
           const n = next++;
           const p = pages.paths[n % pages.paths.length]!;
+          context['path'] = p;
           const v = (n * 7919) % 50_000;
           const headers: Record<string, string> = { host: target.resultsHost, 'accept-encoding': 'gzip, deflate, br', 'x-forwarded-for': `172.16.${v >> 8}.${v & 255}` };
           const etag = pages.etags[p];
@@ -108,7 +109,12 @@ export function viewerStream(target: Target, pages: ViewerPages, connections: nu
           req.headers = headers;
           return req;
         },
-        onResponse: (status: number, body: string, _ctx: unknown, headers: Headers) => rec.details(status, body, headers),
+        onResponse: (status: number, body: string, context: Record<string, unknown>, headers: Headers) => {
+          // A browser revalidates with the ETag it last saw: a new snapshot's ETag replaces the old.
+          const etag = headers['etag'];
+          if (status === 200 && typeof etag === 'string') pages.etags[context['path'] as string] = etag;
+          rec.details(status, body, headers);
+        },
       },
     ],
   };

@@ -12,7 +12,8 @@ import type { HealthTarget } from './stack/health';
 import { canEmbedFor, probePostgres, startEmbeddedPostgres } from './stack/postgres';
 import { hasRedisServer, probeRedis, startLocalRedis } from './stack/redis';
 import { localBallotKeys } from './stack/ballot-keys';
-import { runServices } from './stack/run-services';
+import { type RunningServices, superviseServices } from './stack/run-services';
+import { defaultDataDir, removeStackState, writeStackState } from './stack/state';
 import { SERVICES, checkServiceConfigs, serviceCommand, serviceEnv, stackPorts } from './stack/services';
 
 /**
@@ -72,7 +73,7 @@ function parseOptions(argv: string[]): StartOptions {
   const program = new Command()
     .name('pnpm start')
     .description('Run the whole primaries stack locally: Postgres and Redis (embedded if none answer), migrations, demo seed, gateway, vote, results, worker')
-    .addOption(new Option('--data-dir <dir>', 'where the embedded Postgres and Redis keep their files').default(path.join(ROOT, '.data'), '.data'))
+    .addOption(new Option('--data-dir <dir>', 'where the embedded Postgres and Redis keep their files, and stack.json says where the stores are').default(defaultDataDir(), '$PRIMARIES_DATA_DIR or .data'))
     .addOption(new Option('--pg-port <port>', 'port of the embedded Postgres, used when DATABASE_URL does not answer').argParser(port).default(54329))
     .addOption(new Option('--redis-port <port>', 'port of the local redis-server, used when REDIS_URL does not answer').argParser(port).default(63790))
     .addOption(new Option('--services <list>', 'comma-separated services to run').argParser(serviceList).default(SERVICES.map((s) => s.name), 'all'))
@@ -121,17 +122,28 @@ async function main(): Promise<number> {
     for (const fn of cleanups) await fn().catch((err: unknown) => log(`while stopping: ${String(err)}`));
   })());
 
-  // Before the services run, a signal stops what we started and exits; once they run,
-  // concurrently forwards the signal to them and main() goes on to stop Postgres/Redis.
+  // A signal (Ctrl-C, SIGTERM, SIGHUP) stops everything: before the services run, what we
+  // started so far; once they run, the services (each once), then Postgres and Redis.
   const abort = new AbortController();
-  let servicesRunning = false;
+  let services: RunningServices | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (abort.signal.aborted) return;
     abort.abort();
     log(`${signal}: stopping`);
-    if (!servicesRunning) void cleanup().finally(() => process.exit(130));
+    if (services) services.stop();
+    else void cleanup().finally(() => process.exit(130));
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+  // `pnpm start` signalled: pnpm passes SIGTERM to the shell it ran us in, which dies without
+  // passing it on. Our parent going away (we are re-parented) therefore counts as a signal too.
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphaned);
+    log(`the parent process (pid ${parent}) is gone`);
+    onSignal('SIGHUP');
+  }, 250);
+  orphaned.unref();
 
   try {
     // 1. Postgres
@@ -207,15 +219,17 @@ async function main(): Promise<number> {
     await prepareDatabase(databaseUrl, opts);
     if (abort.signal.aborted) return 130;
 
-    // 5. The services, in one terminal with prefixed, coloured logs.
-    const services = await runServices(
+    // 5. The services, in one terminal with prefixed, coloured logs, each restarted with a
+    // back-off when it exits on its own. The worker may take up to 30 s to finish its
+    // current jobs (close-with-grace delay) before SIGKILL.
+    services = superviseServices(
       selected.map((s) => ({ name: s.name, command: serviceCommand(s.entry), color: s.color, env, cwd: ROOT })),
-      // The worker may take up to 30 s to finish its current jobs (close-with-grace delay).
-      { forceAfterMs: 35_000 },
+      { forceAfterMs: 35_000, log },
     );
-    servicesRunning = true;
-    let exited = false;
-    void services.finished.then(() => { exited = true; });
+    const running = services;
+    // Where this stack's stores are, for `pnpm primaries` (stack/state.ts).
+    await writeStackState(opts.dataDir, { pid: process.pid, databaseUrl, redisUrl, ...(env.REDIS_PREFIX ? { redisPrefix: env.REDIS_PREFIX } : {}), ...(process.env.REDIS_SENTINELS ? { redisSentinels: process.env.REDIS_SENTINELS, redisSentinelName: env.REDIS_SENTINEL_NAME || 'mymaster' } : {}), ports: { ...ports } });
+    cleanups.unshift(() => removeStackState(opts.dataDir, process.pid));
 
     const voteHost = env.VOTE_HOST || 'vote.localhost';
     const resultsHost = env.RESULTS_HOST || 'localhost';
@@ -225,17 +239,16 @@ async function main(): Promise<number> {
       if (opts.services.includes('results')) targets.push({ label: `gateway → results (Host: ${resultsHost})`, url: `http://127.0.0.1:${ports.gateway}/health`, host: resultsHost });
     }
     const ready = new AbortController();
-    void services.finished.then(() => ready.abort());
     abort.signal.addEventListener('abort', () => ready.abort());
     const notHealthy = await waitHealthy(targets, { timeoutMs: opts.timeout * 1000, signal: ready.signal });
 
-    if (!abort.signal.aborted && !exited && notHealthy.length > 0) {
+    if (!abort.signal.aborted && notHealthy.length > 0) {
       log(`not healthy after ${opts.timeout} s: ${notHealthy.join(', ')}; stopping`);
-      services.stop();
-      await services.finished;
+      running.stop();
+      await running.finished;
       return 1;
     }
-    if (!abort.signal.aborted && !exited) {
+    if (!abort.signal.aborted) {
       const at = (host: string) => `http://${host}${ports.gateway === 80 ? '' : `:${ports.gateway}`}`;
       const lines = [
         `up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -246,14 +259,13 @@ async function main(): Promise<number> {
         `  Postgres       ${safeUrl(databaseUrl)}`,
         `  Redis          ${process.env.REDIS_SENTINELS ? `the master ${env.REDIS_SENTINEL_NAME || 'mymaster'} of the sentinels ${process.env.REDIS_SENTINELS}` : safeUrl(redisUrl)}`,
         ...(env.SMS_PROVIDER === 'http' ? [] : ['  SMS codes      pnpm primaries sms tail   (SMS_PROVIDER=outbox)']),
-        'Ctrl-C stops everything.',
+        'A service that exits is restarted; Ctrl-C stops everything.',
       ];
       log(lines.join('\n'));
     }
-
-    const ok = await services.finished;
-    // Stopped by a signal with every service closing cleanly: 0; a service that failed or exited on its own: 1.
-    return abort.signal.aborted && ok && !services.failed() ? 0 : 1;
+    // Until a signal: stopped then with every service closing cleanly, 0; otherwise 1.
+    const ok = await running.finished;
+    return ok ? 0 : 1;
   } finally {
     await cleanup();
   }

@@ -22,8 +22,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('still agrees when deployed with production settings from an .env file', () => {
-    // (BALLOT_KEYS since issue #9 and AUTH_CODE_PEPPER since #8: production refuses to start without them.)
-    const vars = { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example.kz/send', SMS_HTTP_TOKEN: 'x', BALLOT_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64')}`, AUTH_CODE_PEPPER: 'a-production-secret-of-32-characters-or-more', ADMIN_SECRET: 'another-production-secret-of-32-characters' };
+    // (BALLOT_KEYS since issue #9, AUTH_CODE_PEPPER and OPS_TOKEN since #8: production refuses to start without them.)
+    const vars = { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example.kz/send', SMS_HTTP_TOKEN: 'x', BALLOT_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64')}`, AUTH_CODE_PEPPER: 'a-production-secret-of-32-characters-or-more', OPS_TOKEN: 'an-ops-token-of-32-characters-or-more-000', ADMIN_SECRET: 'another-production-secret-of-32-characters' };
     expect(checkCompose(load(), ROOT, vars)).toEqual([]);
   });
 
@@ -100,13 +100,14 @@ describe('Dockerfile and infra', () => {
     expect(ignore).toEqual(expect.arrayContaining(['**/node_modules', '.data', '.git']));
   });
 
-  it('has an executable CI script that ends by running pnpm test', () => {
+  it('has an executable CI script that ends by running pnpm test, then the fault suite', () => {
     const ci = path.join(ROOT, '.ci', 'run');
     expect(existsSync(ci)).toBe(true);
     expect(statSync(ci).mode & 0o111).not.toBe(0);
     const text = readFileSync(ci, 'utf8');
     expect(text).toMatch(/^#!\/usr\/bin\/env bash/);
     expect(text).toMatch(/set -euo pipefail/);
-    expect(text.trim().split('\n').at(-1)).toBe('pnpm test');
+    const commands = text.trim().split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
+    expect(commands.slice(-2)).toEqual(['pnpm test', 'pnpm test:faults']);
   });
 });

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,22 @@ function runStart(args: string[], env: Record<string, string>): Run {
   child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
+}
+
+/** The pid of a service's latest run, from start's `<name> started (pid N)` lines. */
+function pidOf(output: string, name: string): number | undefined {
+  const all = [...output.matchAll(new RegExp(`${name} started \\(pid (\\d+)\\)`, 'g'))];
+  const last = all[all.length - 1];
+  return last ? Number(last[1]) : undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function stop(run: Run | undefined): Promise<void> {
@@ -103,10 +119,30 @@ describe('pnpm start', () => {
       expect(keyFile.mode & 0o777).toBe(0o600);
       expect(current.output()).toMatch('generated a ballot sealing key');
 
+      // stack.json tells `pnpm primaries` where the stores are.
+      const state = JSON.parse(await readFile(path.join(dataDir, 'stack.json'), 'utf8')) as Record<string, unknown>;
+      expect(state).toMatchObject({ pid: current.child.pid, databaseUrl: db.url, redisUrl: redis.url, redisPrefix: redis.prefix });
+
+      // Supervision: a service killed hard comes back after a back-off; the others keep running.
+      const pids = { gateway: pidOf(current.output(), 'gateway')!, vote: pidOf(current.output(), 'vote')!, results: pidOf(current.output(), 'results')!, worker: pidOf(current.output(), 'worker')! };
+      expect(Object.values(pids).every((p) => p > 0)).toBe(true);
+      process.kill(pids.vote, 'SIGKILL');
+      await waitFor(() => /vote exited unexpectedly \(SIGKILL\); restarting in 1 s/.test(current.output()), { timeoutMs: 10_000, message: 'the supervisor to see vote die' });
+      await waitFor(() => (pidOf(current.output(), 'vote') ?? pids.vote) !== pids.vote, { timeoutMs: 10_000, message: 'vote to be restarted' });
+      // Meanwhile the results site is served through the gateway.
+      expect(await httpStatus(`${gw}/health`, 'localhost')).toBe(200);
+      await waitFor(async () => (await httpStatus(`${gw}/health`, 'vote.localhost')) === 200, { timeoutMs: 60_000, intervalMs: 250, message: 'vote healthy again' });
+      const after = { gateway: pidOf(current.output(), 'gateway'), results: pidOf(current.output(), 'results'), worker: pidOf(current.output(), 'worker') };
+      expect(after).toEqual({ gateway: pids.gateway, results: pids.results, worker: pids.worker });
+      expect(current.child.exitCode).toBeNull();
+
       current.child.kill('SIGTERM');
       const code = await current.exited;
       // Output in the failure message: which service did not close cleanly.
       expect({ code, output: code === 0 ? '' : current.output() }).toEqual({ code: 0, output: '' });
+      // No orphans: every service process (the restarted vote included) is gone, and stack.json with them.
+      for (const p of [pids.gateway, pids.results, pids.worker, pidOf(current.output(), 'vote')!]) expect(alive(p)).toBe(false);
+      await expect(stat(path.join(dataDir, 'stack.json'))).rejects.toThrow('ENOENT');
       for (const p of Object.values(ports)) expect(await httpStatus(`http://127.0.0.1:${p}/health`)).toBe(0);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
@@ -130,6 +166,13 @@ describe('pnpm start', () => {
       expect(current.output()).toMatch(`Postgres       postgres://postgres@127.0.0.1:${pgPort}/primaries`);
       expect(current.output()).toMatch(`Redis          redis://127.0.0.1:${redisPort}`);
       expect(await httpStatus(`http://127.0.0.1:${workerPort}/ready`)).toBe(200);
+      // `pnpm primaries` finds that Redis through stack.json, with no REDIS_URL of its own.
+      const cliEnv: NodeJS.ProcessEnv = { ...process.env, PRIMARIES_DATA_DIR: dataDir, REDIS_PREFIX: redis.prefix, NODE_ENV: 'development' };
+      delete cliEnv.REDIS_URL;
+      delete cliEnv.DATABASE_URL;
+      const show = spawnSync(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'results', 'show'], { cwd: ROOT, env: cliEnv, encoding: 'utf8', timeout: 45_000 });
+      expect({ status: show.status, stderr: show.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(show.stdout).toBe('no results snapshot published yet\n');
 
       current.child.kill('SIGINT');
       const code = await current.exited;
@@ -144,10 +187,39 @@ describe('pnpm start', () => {
     }
   }, 120_000);
 
-  it('stops the other services and exits 1 when one of them dies', async () => {
+  it('stops everything when the `pnpm start` process itself gets SIGTERM (pnpm does not pass it on)', async () => {
+    const workerPort = await freePort();
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'primaries-start-'));
+    const child = spawn('pnpm', ['start', '--services', 'worker', '--no-seed', '--data-dir', dataDir], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, WORKER_PORT: String(workerPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => /up in [\d.]+ s/.test(out) || child.exitCode !== null, { timeoutMs: 60_000, intervalMs: 200, message: 'the stack to be up' });
+      const startPid = (JSON.parse(await readFile(path.join(dataDir, 'stack.json'), 'utf8')) as { pid: number }).pid;
+      const workerPid = pidOf(out, 'worker')!;
+      expect(startPid).not.toBe(child.pid);
+      expect([alive(startPid), alive(workerPid)]).toEqual([true, true]);
+
+      child.kill('SIGTERM');
+      await exited;
+      await waitFor(() => !alive(startPid) && !alive(workerPid), { timeoutMs: 45_000, intervalMs: 200, message: 'start and the worker to be gone' });
+      expect(await httpStatus(`http://127.0.0.1:${workerPort}/health`)).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('restarts a service that keeps dying with a back-off while the others run, and gives up at --timeout', async () => {
     const [gateway, results] = [await freePort(), await freePort()];
-    // An address this machine does not have (TEST-NET-3): the gateway fails to listen and exits.
-    run = runStart(['--services', 'gateway,results', '--no-seed', '--timeout', '60'], {
+    // An address this machine does not have (TEST-NET-3): the gateway fails to listen and exits, each time.
+    run = runStart(['--services', 'gateway,results', '--no-seed', '--timeout', '20'], {
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix,
@@ -155,10 +227,16 @@ describe('pnpm start', () => {
       GATEWAY_BIND: '203.0.113.7',
       RESULTS_PORT: String(results),
     });
-    expect(await run.exited).toBe(1);
-    expect(run.output()).toMatch('gateway exited on its own: stopping the others');
-    expect(run.output()).not.toMatch(/up in [\d.]+ s/);
+    const current = run;
+    await waitFor(() => /gateway exited unexpectedly \(exit code \d+\); restarting in 2 s/.test(current.output()), { timeoutMs: 60_000, intervalMs: 200, message: 'a second restart, backed off' });
+    // The results service was not stopped because the gateway died.
+    await waitFor(async () => (await httpStatus(`http://127.0.0.1:${results}/health`)) === 200, { timeoutMs: 30_000, intervalMs: 250, message: 'results up' });
+    expect(await current.exited).toBe(1);
+    expect(current.output()).toMatch('restarting in 1 s');
+    expect(current.output()).toMatch(/not healthy after 20 s: gateway/);
+    expect(current.output()).not.toMatch(/up in [\d.]+ s/);
     expect(await httpStatus(`http://127.0.0.1:${results}/health`)).toBe(0);
+    expect(alive(pidOf(current.output(), 'results')!)).toBe(false);
   }, 90_000);
 
   it('names the fix when the configured Postgres is remote and down', async () => {

@@ -78,6 +78,19 @@ function requireBallotKeysInProduction(c: { NODE_ENV: string; BALLOT_KEYS: reado
   }
 }
 
+/**
+ * Who delivers one-time codes: `http` (the operator's SMS gateway), `outbox` (a Redis
+ * stream, for development and tests) or `rehearsal` (the outbox, but only for the
+ * synthetic members' numbers of a load-test rehearsal). The last two never in production.
+ */
+const smsProvider = z.enum(['outbox', 'http', 'rehearsal']).default('outbox');
+
+function refuseDevelopmentSms(c: { NODE_ENV: string; SMS_PROVIDER: string }, ctx: z.RefinementCtx) {
+  if ((c.SMS_PROVIDER === 'outbox' || c.SMS_PROVIDER === 'rehearsal') && c.NODE_ENV === 'production') {
+    ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: `${c.SMS_PROVIDER} is refused when NODE_ENV=production` });
+  }
+}
+
 const common = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -136,6 +149,17 @@ export const gatewaySchema = z
     GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
     /** Longest wait for an upstream's response headers, and between body chunks. */
     GATEWAY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+    /**
+     * The bearer token that opens the operational endpoints through the gateway (its own
+     * /_gateway/ready, /metrics, /docs and the sites' /metrics, /ready, /docs). Required in
+     * production; unset outside production they are open (docs/gateway.md).
+     */
+    OPS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.OPS_TOKEN && c.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['OPS_TOKEN'], message: 'required when NODE_ENV=production (a random secret of 32+ characters)' });
+    }
   })
   .transform(withTrustedProxies);
 
@@ -148,9 +172,14 @@ export const voteSchema = z
     TRUSTED_PROXIES: cidrList.optional(),
     /** Mobile codes a member's phone may have (the register import uses the same variable). */
     PHONE_MOBILE_CODES: mobileCodes.default([...KZ_MOBILE_CODES]),
-    SMS_PROVIDER: z.enum(['outbox', 'http']).default('outbox'),
+    SMS_PROVIDER: smsProvider,
     SMS_HTTP_URL: z.string().url().optional(),
     SMS_HTTP_TOKEN: z.string().optional(),
+    /**
+     * With SMS_PROVIDER=rehearsal: the secret `pnpm loadtest` sends (x-rehearsal-token) to
+     * read what the rehearsal provider delivered to synthetic members (docs/loadtest.md).
+     */
+    REHEARSAL_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
     SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
     /** Messages per second the SMS provider accepts: the `sms` queue's rate limiter. */
     SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).default(500),
@@ -185,11 +214,12 @@ export const voteSchema = z
   .transform(withBallotKeys)
   .superRefine((c, ctx) => {
     requireBallotKeysInProduction(c, ctx);
-    if (c.SMS_PROVIDER === 'outbox' && c.NODE_ENV === 'production') {
-      ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'outbox is refused when NODE_ENV=production' });
-    }
+    refuseDevelopmentSms(c, ctx);
     if (c.SMS_PROVIDER === 'http' && !c.SMS_HTTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'SMS_HTTP_URL is required when SMS_PROVIDER=http' });
+    }
+    if (c.SMS_PROVIDER === 'rehearsal' && !c.REHEARSAL_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['REHEARSAL_TOKEN'], message: 'required when SMS_PROVIDER=rehearsal (a random secret of 32+ characters)' });
     }
     if (!c.AUTH_CODE_PEPPER && c.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['AUTH_CODE_PEPPER'], message: 'required when NODE_ENV=production (a random secret of 32+ characters)' });
@@ -217,7 +247,7 @@ export const workerSchema = z.object({
   /** Overrides the election's results refresh interval (seconds, 1 and up). */
   RESULTS_REFRESH_SECONDS: z.coerce.number().int().min(1).optional(),
   VOTE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-  SMS_PROVIDER: z.enum(['outbox', 'http']).default('outbox'),
+  SMS_PROVIDER: smsProvider,
   SMS_HTTP_URL: z.string().url().optional(),
   SMS_HTTP_TOKEN: z.string().optional(),
   SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
@@ -232,9 +262,7 @@ export const workerSchema = z.object({
   DEAD_LETTER_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 86400),
 }).transform(withBallotKeys).transform((c) => ({ ...c, BALLOT_RELEASE_RESERVE: c.BALLOT_RELEASE_RESERVE ?? c.BALLOT_RELEASE_MIN })).superRefine((c, ctx) => {
   requireBallotKeysInProduction(c, ctx);
-  if (c.SMS_PROVIDER === 'outbox' && c.NODE_ENV === 'production') {
-    ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'outbox is refused when NODE_ENV=production' });
-  }
+  refuseDevelopmentSms(c, ctx);
   if (c.SMS_PROVIDER === 'http' && !c.SMS_HTTP_URL) {
     ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'SMS_HTTP_URL is required when SMS_PROVIDER=http' });
   }

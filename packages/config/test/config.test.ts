@@ -10,8 +10,9 @@ describe('loadConfig', () => {
   });
 
   it('trusts no proxy by default in production', () => {
-    expect(loadConfig('gateway', { NODE_ENV: 'production' }).TRUSTED_PROXIES).toEqual([]);
-    expect(loadConfig('gateway', { NODE_ENV: 'production', TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1' }).TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '192.168.1.1']);
+    const ops = { OPS_TOKEN: 'an-ops-token-of-32-characters-or-more-000' };
+    expect(loadConfig('gateway', { NODE_ENV: 'production', ...ops }).TRUSTED_PROXIES).toEqual([]);
+    expect(loadConfig('gateway', { NODE_ENV: 'production', ...ops, TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1' }).TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '192.168.1.1']);
   });
 
   it('refuses the outbox SMS provider in production', () => {
@@ -20,6 +21,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig('worker', { NODE_ENV: 'production' })).toThrow(/outbox is refused/);
     // (BALLOT_KEYS and AUTH_CODE_PEPPER too: production refuses to start without them.)
     expect(loadConfig('vote', { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send', BALLOT_KEYS: `k:${Buffer.alloc(32).toString('base64')}`, AUTH_CODE_PEPPER: 'x'.repeat(32) }).SMS_PROVIDER).toBe('http');
+  });
+
+  it('refuses the rehearsal SMS provider in production, and wants its token elsewhere', () => {
+    const production = { NODE_ENV: 'production', BALLOT_KEYS: `k:${Buffer.alloc(32).toString('base64')}`, AUTH_CODE_PEPPER: 'x'.repeat(32), REHEARSAL_TOKEN: 'r'.repeat(32) };
+    expect(() => loadConfig('vote', { ...production, SMS_PROVIDER: 'rehearsal' })).toThrow(/SMS_PROVIDER: rehearsal is refused when NODE_ENV=production/);
+    expect(() => loadConfig('worker', { ...production, SMS_PROVIDER: 'rehearsal' })).toThrow(/SMS_PROVIDER: rehearsal is refused/);
+    expect(() => loadConfig('vote', { SMS_PROVIDER: 'rehearsal' })).toThrow(/REHEARSAL_TOKEN: required when SMS_PROVIDER=rehearsal/);
+    expect(() => loadConfig('vote', { SMS_PROVIDER: 'rehearsal', REHEARSAL_TOKEN: 'short' })).toThrow(/REHEARSAL_TOKEN: at least 32/);
+    expect(loadConfig('vote', { NODE_ENV: 'development', SMS_PROVIDER: 'rehearsal', REHEARSAL_TOKEN: 'r'.repeat(32) }).SMS_PROVIDER).toBe('rehearsal');
+    expect(loadConfig('worker', { NODE_ENV: 'development', SMS_PROVIDER: 'rehearsal' }).SMS_PROVIDER).toBe('rehearsal');
   });
 
   it('requires SMS_HTTP_URL for the http provider', () => {

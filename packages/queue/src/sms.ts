@@ -50,7 +50,7 @@ export const SMS_JOB_BACKOFF_MS = 1000;
 
 /** Delivers one message. Throws SmsRejectedError when retrying cannot help, any other error when it can. */
 export interface SmsProvider {
-  readonly name: 'outbox' | 'http';
+  readonly name: 'outbox' | 'http' | 'rehearsal';
   send(message: { to: string; text: string }): Promise<void>;
 }
 
@@ -68,6 +68,33 @@ export function outboxProvider(redis: Redis, prefix: string): SmsProvider {
   return {
     name: 'outbox',
     send: ({ to, text }) => appendOutbox(redis, prefix, { to, text, sentAt: new Date().toISOString() }),
+  };
+}
+
+/**
+ * The numbers of a load-test rehearsal's synthetic members (`pnpm loadtest` creates them,
+ * docs/loadtest.md): `+77009` and six digits. The rehearsal provider delivers to no other.
+ */
+export const REHEARSAL_PHONE_PREFIX = '+77009';
+
+/** Whether an E.164 number is in the rehearsal range. */
+export function isRehearsalPhone(phone: string): boolean {
+  return phone.startsWith(REHEARSAL_PHONE_PREFIX) && /^\+7\d{10}$/.test(phone);
+}
+
+/**
+ * The rehearsal provider: writes messages for synthetic members' numbers to the outbox
+ * (read by `pnpm loadtest` through the vote site's token-guarded rehearsal route) and
+ * refuses every other number for good, so a real member's code is never readable there.
+ * Refused in production by the config schemas.
+ */
+export function rehearsalProvider(redis: Redis, prefix: string): SmsProvider {
+  return {
+    name: 'rehearsal',
+    async send({ to, text }) {
+      if (!isRehearsalPhone(to)) throw new SmsRejectedError('the rehearsal provider sends only to rehearsal numbers');
+      await appendOutbox(redis, prefix, { to, text, sentAt: new Date().toISOString() });
+    },
   };
 }
 
@@ -106,7 +133,7 @@ export function httpProvider(opts: HttpProviderOptions): SmsProvider {
 
 /** The provider a service's SMS_* settings choose. */
 export function createSmsProvider(
-  config: { SMS_PROVIDER: 'outbox' | 'http'; SMS_HTTP_URL?: string | undefined; SMS_HTTP_TOKEN?: string | undefined; SMS_HTTP_TIMEOUT_MS: number },
+  config: { SMS_PROVIDER: 'outbox' | 'http' | 'rehearsal'; SMS_HTTP_URL?: string | undefined; SMS_HTTP_TOKEN?: string | undefined; SMS_HTTP_TIMEOUT_MS: number },
   redis: Redis,
   prefix: string,
 ): SmsProvider {
@@ -114,5 +141,6 @@ export function createSmsProvider(
     if (!config.SMS_HTTP_URL) throw new Error('SMS_HTTP_URL is required when SMS_PROVIDER=http');
     return httpProvider({ url: config.SMS_HTTP_URL, token: config.SMS_HTTP_TOKEN, timeoutMs: config.SMS_HTTP_TIMEOUT_MS });
   }
+  if (config.SMS_PROVIDER === 'rehearsal') return rehearsalProvider(redis, prefix);
   return outboxProvider(redis, prefix);
 }

@@ -50,7 +50,25 @@ export function commonErrorCodes(prefix: string) {
     unavailable: `${prefix}_ERR_UNAVAILABLE`,
     payloadTooLarge: `${prefix}_ERR_PAYLOAD_TOO_LARGE`,
     badContentType: `${prefix}_ERR_BAD_CONTENT_TYPE`,
+    /** Node could not parse the request (clientError). */
+    badRequest: `${prefix}_ERR_BAD_REQUEST`,
+    /** A path parameter longer than the router reads (Fastify's maxParamLength). */
+    uriTooLong: `${prefix}_ERR_URI_TOO_LONG`,
+    /** Request line and headers over Node's limit (16 KiB). */
+    headersTooLarge: `${prefix}_ERR_HEADERS_TOO_LARGE`,
+    /** The request was not received within the server's request timeout. */
+    requestTimeout: `${prefix}_ERR_REQUEST_TIMEOUT`,
   };
+}
+
+/**
+ * The error body as JSON text, for answers written below Fastify (a raw Node response or
+ * socket): same shape and words as errorBody, from whatever request headers are known.
+ */
+export function rawErrorBody(headers: Record<string, string | string[] | undefined> | undefined, code: string, fallback: string, params: readonly unknown[] = []): string {
+  const lang = headers ? requestLanguage({ headers } as unknown as FastifyRequest) : null;
+  const message = (lang && errorMessage(lang, code, params)) || errorMessage('en', code, params) || fallback;
+  return JSON.stringify({ error: { code, message } });
 }
 
 export interface ErrorBody {

@@ -6,3 +6,5 @@ export * from './db';
 export * from './server';
 export * from './outages';
 export * from './language';
+export * from './params';
+export * from './ops';

@@ -1,5 +1,8 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import closeWithGrace from 'close-with-grace';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { commonErrorCodes, errorBody, rawErrorBody } from './errors';
 
 /**
  * Listens and closes gracefully on SIGINT/SIGTERM (STYLE.md habit 1: server.ts owns listen
@@ -25,4 +28,48 @@ export function baseServerOptions() {
     // Our own ids when the gateway didn't set one.
     genReqId: () => crypto.randomUUID(),
   } as const;
+}
+
+/**
+ * Answers Node and Fastify give below the routes — a request Node cannot parse (400), headers
+ * or a request line over Node's limit (431), a request not received in time (408), a path
+ * parameter over the router's limit (414), an undecodable URL (400) — in the one error shape
+ * `{error: {code, message}}` with a `<PREFIX>_ERR_…` code, instead of Fastify's own bodies.
+ * Spread into the Fastify options next to baseServerOptions().
+ */
+export function errorShapeOptions(prefix: string) {
+  const codes = commonErrorCodes(prefix);
+  return {
+    frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : error.code === 'FST_ERR_ASYNC_CONSTRAINT' ? 500 : 400;
+      const code = status === 414 ? codes.uriTooLong : status === 500 ? codes.internal : codes.validation;
+      request.log.info({ errorCode: code, cause: error.code }, 'request refused before routing');
+      reply.code(status).send(errorBody(request, reply, { code, message: status === 414 ? 'The request path is too long' : status === 500 ? 'Internal error' : 'The request path is not valid' }));
+    },
+    clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Socket) {
+      // A reset or a destroyed socket has no one to answer.
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      let status = 400;
+      let code = codes.badRequest;
+      let fallback = 'The request could not be read';
+      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+        status = 408;
+        code = codes.requestTimeout;
+        fallback = 'The request was not received in time';
+      } else if (err.code === 'HPE_HEADER_OVERFLOW') {
+        status = 431;
+        code = codes.headersTooLarge;
+        fallback = 'The request headers are too large';
+      }
+      this.log.debug({ errorCode: code, cause: err.code }, 'client error');
+      if (socket.writable) {
+        const body = rawErrorBody(undefined, code, fallback);
+        socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        // Whatever the client does, the socket is gone shortly after the answer is flushed.
+        setTimeout(() => socket.destroy(), 1000).unref();
+      } else {
+        socket.destroy();
+      }
+    },
+  };
 }

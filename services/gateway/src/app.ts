@@ -4,8 +4,9 @@ import { Gauge } from 'prom-client';
 import type { GatewayConfig } from '@primaries/config';
 import { redisClient } from '@primaries/queue';
 import { resultsKeys } from '@primaries/results-model';
-import { baseServerOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisOptions } from '@primaries/service-kit';
+import { baseServerOptions, errorShapeOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisOptions } from '@primaries/service-kit';
 import { GatewayErrors } from './errors';
+import { gateOpsEndpoints, handleExpectContinue, keepAliveAfterRefusal } from './limits';
 import { createGatewayMetrics } from './metrics';
 import { requestLogPlugin } from './plugins/request-log';
 import { ResultsCache } from './plugins/results-cache';
@@ -52,12 +53,14 @@ async function purgeOnNewSnapshot(app: FastifyInstance, cache: ResultsCache, con
 }
 
 export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
+  const rewriteUrl = hostRewriter({ vote: config.VOTE_HOST, results: config.RESULTS_HOST, admin: config.ADMIN_HOST });
   const app = Fastify({
     ...baseServerOptions(),
+    ...errorShapeOptions('GATEWAY'),
     // Our own ids: a sane incoming x-request-id is kept, anything else replaced.
     requestIdHeader: false,
     genReqId: requestId,
-    rewriteUrl: hostRewriter({ vote: config.VOTE_HOST, results: config.RESULTS_HOST, admin: config.ADMIN_HOST }),
+    rewriteUrl,
     trustProxy: config.TRUSTED_PROXIES.length ? [...config.TRUSTED_PROXIES] : false,
     // Fastify answers undecodable URLs before any hook; give them the gateway's error shape.
     frameworkErrors: (error, request, reply) => {
@@ -70,6 +73,9 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
     ...fastifyOptions,
   });
   app.decorate('gatewayConfig', config);
+  handleExpectContinue(app, rewriteUrl);
+  keepAliveAfterRefusal(app);
+  gateOpsEndpoints(app, config.OPS_TOKEN);
   // Filled on first use by clientIp() (plugins/proxy.ts); declared here so every request has the same shape.
   app.decorateRequest('gatewayClientIp', null);
 

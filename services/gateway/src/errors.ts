@@ -17,6 +17,8 @@ export const GatewayErrors = {
   UPSTREAM_FAILED: defineError('GATEWAY_ERR_UPSTREAM_FAILED', 'The %s service failed to answer', 502),
   /** The path cannot be forwarded (malformed percent-encoding, `..` segments). */
   BAD_PATH: defineError('GATEWAY_ERR_BAD_PATH', 'The request path cannot be forwarded', 400),
+  /** Request headers larger than the gateway forwards (limits.ts), or than Node reads. */
+  HEADERS_TOO_LARGE: defineError('GATEWAY_ERR_HEADERS_TOO_LARGE', 'The request headers are too large', 431),
 } as const;
 
 /** Every code the gateway can answer with (for the docs check). */
@@ -25,4 +27,8 @@ export const GATEWAY_ERROR_CODES = [
   'GATEWAY_ERR_NOT_FOUND',
   'GATEWAY_ERR_VALIDATION',
   'GATEWAY_ERR_INTERNAL',
+  'GATEWAY_ERR_PAYLOAD_TOO_LARGE',
+  'GATEWAY_ERR_BAD_CONTENT_TYPE',
 ] as const;
+// Also GATEWAY_ERR_BAD_REQUEST, _REQUEST_TIMEOUT and _URI_TOO_LONG: Node's own refusals in the
+// error shape (errorShapeOptions in service-kit), listed in docs/api.md under every service.

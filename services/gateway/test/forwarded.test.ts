@@ -45,7 +45,7 @@ describe('client address and X-Forwarded-*', () => {
   });
 
   it('trusts nobody when TRUSTED_PROXIES is empty (production default)', async () => {
-    const prod = await startGateway({ vote: vote.url, results: vote.url }, { NODE_ENV: 'production' });
+    const prod = await startGateway({ vote: vote.url, results: vote.url }, { NODE_ENV: 'production', OPS_TOKEN: 'an-ops-token-of-32-characters-or-more-000' });
     try {
       expect(prod.config.TRUSTED_PROXIES).toEqual([]);
       const headers = await seenBy(prod, '127.0.0.1', { 'x-forwarded-for': '198.51.100.7' });

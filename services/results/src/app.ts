@@ -2,7 +2,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ResultsConfig } from '@primaries/config';
 import { redisClient } from '@primaries/queue';
-import { baseServerOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisOptions, redisPlugin } from '@primaries/service-kit';
+import { baseServerOptions, errorShapeOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisOptions, redisPlugin } from '@primaries/service-kit';
 import { backoff, snapshotStorePlugin } from './plugins/snapshot-store';
 import portalRoutes from './routes/portal';
 import resultsRoutes from './routes/results';
@@ -18,7 +18,7 @@ export interface ResultsAppDeps {
  * held in memory, so watchers never reach the voting path.
  */
 export async function buildResultsApp(config: ResultsConfig, deps: ResultsAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
-  const app = Fastify({ ...baseServerOptions(), ...fastifyOptions });
+  const app = Fastify({ ...baseServerOptions(), ...errorShapeOptions('RESULTS'), ...fastifyOptions });
   await app.register(errorHandlerPlugin, { prefix: 'RESULTS' });
   await app.register(observabilityPlugin, { service: 'results' });
   await app.register(docsPlugin, { title: 'primaries results site', description: 'Interim and final results, turnout (shared/API.md)' });

@@ -5,12 +5,13 @@ import type { Redis } from 'ioredis';
 import type { VoteConfig } from '@primaries/config';
 import type { Database } from '@primaries/db';
 import type { Sealer } from '@primaries/sealing';
-import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisScriptsPlugin } from '@primaries/service-kit';
+import { baseServerOptions, errorShapeOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisScriptsPlugin } from '@primaries/service-kit';
 import { staticSitePlugin } from '@primaries/static-site';
 import { VoteErrors } from './errors';
 import { ballotSealerPlugin } from './plugins/sealer';
 import { sessionPlugin } from './plugins/session';
 import authRoutes from './routes/auth';
+import rehearsalOutboxRoutes from './sms/rehearsal-outbox';
 import devRoutes from './routes/dev';
 import ballotRoutes from './routes/ballot';
 import voteRoutes from './routes/votes';
@@ -39,6 +40,7 @@ export interface VoteAppDeps {
 export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
   const app = Fastify({
     ...baseServerOptions(),
+    ...errorShapeOptions('VOTE'),
     // The one-IP rule needs the real client address: believe X-Forwarded-For only from the gateway.
     trustProxy: config.TRUSTED_PROXIES.length ? config.TRUSTED_PROXIES : false,
     ...fastifyOptions,
@@ -62,6 +64,9 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
   await app.register(authRoutes, { prefix: '/api/v1/auth' });
   if (config.SMS_PROVIDER === 'outbox' && config.NODE_ENV !== 'production') {
     await app.register(devRoutes, { prefix: '/api/v1/dev' });
+  }
+  if (config.SMS_PROVIDER === 'rehearsal' && config.NODE_ENV !== 'production') {
+    await app.register(rehearsalOutboxRoutes, { prefix: '/api/v1/rehearsal' });
   }
   await app.register(ballotRoutes, { prefix: '/api/v1/ballot' });
   await app.register(voteRoutes, { prefix: '/api/v1/votes' });

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
-import { insertReceipts, insertSealedBallots } from '@primaries/db';
+import { type Kysely, sql } from 'kysely';
+import { type Database, insertReceipts, insertSealedBallots } from '@primaries/db';
 import { BallotSealer, newBallotKeyEntry, parseBallotKeys, parseSealed } from '@primaries/sealing';
 import { createSmallElection, createTestDatabase } from '@primaries/testing';
 import { releaseReady } from '../src/release/release';
@@ -30,6 +30,24 @@ const { values } = parseArgs({
 const N = Number(values.ballots);
 const MARKS = Number(values.marks);
 
+/**
+ * CPU time (ms) so far of the Postgres backends serving this database, by pid, read from
+ * /proc: on a shared machine CPU per ballot is steadier than wall time. Empty when Postgres
+ * is not on this machine (or /proc is not there).
+ */
+async function backendCpu(db: Kysely<Database>): Promise<Map<number, number>> {
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(db);
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    const file = `/proc/${pid}/stat`;
+    if (!existsSync(file)) continue;
+    const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+    out.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
+  }
+  return out;
+}
+const CLOCK_TICKS = 100;
+
 async function main(): Promise<void> {
   const tdb = await createTestDatabase('releasebench');
   try {
@@ -50,11 +68,14 @@ async function main(): Promise<void> {
     await sql`vacuum analyze sealed_ballots`.execute(tdb.db);
     const setupMs = performance.now() - t0;
 
+    const pg0 = await backendCpu(tdb.db);
     const t1 = performance.now();
     const cpu0 = process.cpuUsage();
     const summary = await releaseReady({ db: tdb.db, sealer }, { min: Number(values.min), final: new Set(contests) });
     const releaseMs = performance.now() - t1;
     const cpu = process.cpuUsage(cpu0);
+    const pg1 = await backendCpu(tdb.db);
+    const pgMs = [...pg1].reduce((sum, [pid, ms]) => sum + ms - (pg0.get(pid) ?? 0), 0);
     const t2 = performance.now();
     const swept = await sweepReceipts({ db: tdb.db, sealer });
     const sweepMs = performance.now() - t2;
@@ -72,6 +93,8 @@ async function main(): Promise<void> {
       ballotsPerSecond: Math.round(N / (releaseMs / 1000)),
       /** This process's CPU (opening, shuffling, encoding) per ballot; Postgres's is not in it. */
       workerCpuMicrosecondsPerBallot: Number(((cpu.user + cpu.system) / N).toFixed(1)),
+      /** The Postgres backends' CPU per ballot (0 when Postgres is not on this machine): with the worker's, what bounds the rate on a given number of cores. */
+      postgresCpuMicrosecondsPerBallot: Number(((pgMs * 1000) / N).toFixed(1)),
       loadAverage: loadavg()[0] ?? 0,
       receiptsSweptAfter: swept,
       sweepSeconds: Number((sweepMs / 1000).toFixed(2)),
@@ -79,7 +102,7 @@ async function main(): Promise<void> {
     };
     console.log(
       `release: ${N} ballots in ${summary.groups} groups, ${result.releaseSeconds} s → ${result.ballotsPerSecond} ballots/s (target ≥ 50,000); ` +
-        `worker CPU ${result.workerCpuMicrosecondsPerBallot} µs/ballot; sweep ${result.sweepSeconds} s; load average ${result.loadAverage.toFixed(1)}`,
+        `CPU per ballot: worker ${result.workerCpuMicrosecondsPerBallot} µs, Postgres ${result.postgresCpuMicrosecondsPerBallot} µs; sweep ${result.sweepSeconds} s; load average ${result.loadAverage.toFixed(1)}`,
     );
     const dir = join(__dirname, '..', '..', '..', 'loadtest', 'results');
     mkdirSync(dir, { recursive: true });

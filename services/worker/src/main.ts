@@ -4,7 +4,7 @@ import { DEVELOPMENT_BALLOT_KEY_ID, loadConfig } from '@primaries/config';
 import { createDb } from '@primaries/db';
 import { createLogger, loggerOptions } from '@primaries/logger';
 import { bullPrefix, workerConnection } from '@primaries/queue';
-import { baseServerOptions, dbPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisScriptsPlugin } from '@primaries/service-kit';
+import { baseServerOptions, errorShapeOptions, dbPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin, redisScriptsPlugin } from '@primaries/service-kit';
 import type { Redis } from 'ioredis';
 import type { Running, WorkerContext } from './context';
 import { startProcessors } from './processors';
@@ -18,7 +18,7 @@ async function main() {
   const db = createDb({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: 'worker' });
 
   // /health, /ready and /metrics for the worker, on its own small port.
-  const http = Fastify({ ...baseServerOptions(), logger: loggerOptions('worker', config.LOG_LEVEL) });
+  const http = Fastify({ ...baseServerOptions(), ...errorShapeOptions('WORKER'), logger: loggerOptions('worker', config.LOG_LEVEL) });
   await http.register(errorHandlerPlugin, { prefix: 'WORKER' });
   await http.register(observabilityPlugin, { service: 'worker' });
 

@@ -28,7 +28,9 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'
 function align(series: Series[]): uPlot.AlignedData {
   const ts = [...new Set(series.flatMap((s) => s.rows.map((r) => Math.round(r.t * 10) / 10)))].sort((a, b) => a - b);
   const cols = series.map((s) => {
-    const byT = new Map(s.rows.map((r) => [Math.round(r.t * 10) / 10, r[s.key]]));
+    // A second without answers has no latency: a gap, not a zero.
+    const latency = /^(p\d+|max)$/.test(s.key);
+    const byT = new Map(s.rows.map((r) => [Math.round(r.t * 10) / 10, latency && r['answers'] === 0 ? null : r[s.key]]));
     return ts.map((t) => {
       const v = byT.get(t);
       return v === undefined || v === null ? null : v;

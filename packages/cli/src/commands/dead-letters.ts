@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '@primaries/config';
-import { type DeadVotes, QUEUES, VOTE_BATCH_JOB, bullPrefix, jobId, voteBatchJobOptions, workerConnection } from '@primaries/queue';
+import { type DeadVotes, QUEUES, VOTE_BATCH_JOB, bullPrefix, jobId, voteBatchJobOptions } from '@primaries/queue';
 import { countQueuedVotes, settleReceipts, uncountQueuedVotes } from '@primaries/redis-protocols';
+import { closeRedis, cliRedis } from '../stores';
 
 /**
  * `primaries dead-letters list|retry|purge`: the votes the worker could never record
@@ -98,7 +99,7 @@ function seconds(v: string): number {
 
 async function withQueues<T>(fn: (q: { dead: Queue<DeadVotes>; votes: Queue; redis: Redis; prefix: string }) => Promise<T>): Promise<T> {
   const config = loadConfig('worker');
-  const redis = workerConnection(config.REDIS_URL);
+  const redis = cliRedis(config, { blocking: true });
   const prefix = bullPrefix(config.REDIS_PREFIX);
   const dead = new Queue<DeadVotes>(QUEUES.votesDead, { connection: redis, prefix });
   const votes = new Queue(QUEUES.votes, { connection: redis, prefix });
@@ -107,7 +108,7 @@ async function withQueues<T>(fn: (q: { dead: Queue<DeadVotes>; votes: Queue; red
   } finally {
     await dead.close();
     await votes.close();
-    redis.disconnect();
+    closeRedis(redis);
   }
 }
 

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { loadConfig } from '@primaries/config';
 import { createDb } from '@primaries/db';
-import { QUEUES, type TallyJob, type TallyJobResult, bullPrefix, redisClient, workerConnection } from '@primaries/queue';
+import { QUEUES, type TallyJob, type TallyJobResult, bullPrefix } from '@primaries/queue';
+import { closeRedis, cliRedis } from '../stores';
 import { resultsKeys, snapshotSchema } from '@primaries/results-model';
 import { createLogger } from '@primaries/logger';
 import { BallotSealer } from '@primaries/sealing';
@@ -36,7 +37,7 @@ export function registerResultsCommands(program: Command): void {
       let result: TallyJobResult;
       if (opts.direct) {
         const db = createDb({ url: config.DATABASE_URL, poolMax: 6, applicationName: 'primaries-results-rebuild' });
-        const redis = redisClient(config, { maxRetriesPerRequest: 3 });
+        const redis = cliRedis(config);
         try {
           // The release step first, as the worker's tally does (groups of K; all once closed).
           const releaser = new Releaser({ db, sealer: new BallotSealer(config.BALLOT_KEYS), min: config.BALLOT_RELEASE_MIN, reserve: config.BALLOT_RELEASE_RESERVE, log: createLogger('cli', 'warn') });
@@ -48,13 +49,13 @@ export function registerResultsCommands(program: Command): void {
           result = summary;
         } finally {
           await db.destroy();
-          redis.disconnect();
+          closeRedis(redis);
         }
       } else {
         const prefix = bullPrefix(config.REDIS_PREFIX);
-        const connection = workerConnection(config);
+        const connection = cliRedis(config, { blocking: true });
         const queue = new Queue<TallyJob, TallyJobResult>(QUEUES.tallies, { connection, prefix });
-        const eventsConnection = workerConnection(config);
+        const eventsConnection = cliRedis(config, { blocking: true });
         const events = new QueueEvents(QUEUES.tallies, { connection: eventsConnection, prefix });
         try {
           await events.waitUntilReady();
@@ -73,8 +74,8 @@ export function registerResultsCommands(program: Command): void {
           await events.close();
           await queue.close();
           // Connections passed in are ours to close: BullMQ leaves them open.
-          connection.disconnect();
-          eventsConnection.disconnect();
+          closeRedis(connection);
+          closeRedis(eventsConnection);
         }
       }
       const wall = Math.round(performance.now() - started);
@@ -87,7 +88,7 @@ export function registerResultsCommands(program: Command): void {
     .description("Print a summary of the current snapshot (what the results site serves)")
     .action(async () => {
       const config = loadConfig('results');
-      const redis = redisClient(config, { maxRetriesPerRequest: 3 });
+      const redis = cliRedis(config);
       try {
         const keys = resultsKeys(config.REDIS_PREFIX);
         const current = await redis.get(keys.current);
@@ -101,7 +102,7 @@ export function registerResultsCommands(program: Command): void {
         console.log(`turnout: eligible ${s.turnout.eligible}, authorized ${s.turnout.authorized}, voted ${s.turnout.voted}`);
         console.log(`contests: ${s.contests.length}, ballots: ${s.contests.reduce((n, c) => n + c.ballots, 0)}`);
       } finally {
-        redis.disconnect();
+        closeRedis(redis);
       }
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '@primaries/config';
-import { redisClient } from '@primaries/queue';
 import { outboxEntry, outboxKey } from '@primaries/redis-protocols';
+import { closeRedis, cliRedis } from '../stores';
 
 /**
  * `primaries sms tail`: follows the local SMS outbox (SMS_PROVIDER=outbox) the way
@@ -18,7 +18,7 @@ export function registerSmsCommands(program: Command): void {
     .action(async (opts: { last: string; once?: boolean; phone?: string }) => {
       const config = loadConfig('worker');
       const key = outboxKey(config.REDIS_PREFIX);
-      const redis = redisClient(config, { maxRetriesPerRequest: null });
+      const redis = cliRedis(config, { blocking: true });
       const print = (fields: string[]) => {
         const m = outboxEntry(fields);
         if (!opts.phone || m.to === opts.phone) console.log(`${m.sentAt}  ${m.to}  ${m.text}`);
@@ -26,7 +26,7 @@ export function registerSmsCommands(program: Command): void {
       let stopping = false;
       process.once('SIGINT', () => {
         stopping = true;
-        redis.disconnect();
+        closeRedis(redis);
       });
       try {
         const last = Math.max(0, Number(opts.last) || 0);
@@ -55,7 +55,7 @@ export function registerSmsCommands(program: Command): void {
       } catch (err) {
         if (!stopping) throw err;
       } finally {
-        redis.disconnect();
+        closeRedis(redis);
       }
     });
 }

@@ -4,6 +4,7 @@ import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '@primaries/config';
 import { GatewayErrors } from '../errors';
+import { DEFAULT_BODY_LIMIT, FORWARDED_CONTENT_TYPES, checkHeaderSize } from '../limits';
 import type { GatewayMetrics } from '../metrics';
 import type { Site } from '../routing';
 
@@ -18,9 +19,18 @@ export const UPSTREAM_RETRY_AFTER_SECONDS = 5;
  * response timeouts so nothing hangs, and request bodies streamed through unparsed.
  */
 export async function registerUpstream(app: FastifyInstance, upstream: string, config: GatewayConfig): Promise<void> {
-  // Bodies are the upstream's business: stream them through instead of parsing JSON twice.
+  // Only JSON bodies are forwarded (anything else: 415), read whole up to the route's limit
+  // (413) but never parsed: an upstream must not refuse a body mid-upload (limits.ts).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  app.addContentTypeParser([...FORWARDED_CONTENT_TYPES], { parseAs: 'buffer', bodyLimit: DEFAULT_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      checkHeaderSize(request);
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  });
   await app.register(replyFrom, {
     base: upstream,
     disableRequestLogging: true,
@@ -38,7 +48,12 @@ export async function registerUpstream(app: FastifyInstance, upstream: string, c
 }
 
 // Anything a client could use to claim another address or host; replaced by the gateway's own.
-const FORWARDING_HEADERS = new Set(['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'x-client-ip']);
+// Also Expect (the gateway answered it) and the body framing (the body is re-sent whole, and
+// undici frames it; a GET's body is not forwarded at all).
+const FORWARDING_HEADERS = new Set([
+  'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'x-client-ip',
+  'expect', 'content-length', 'transfer-encoding',
+]);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -138,6 +153,11 @@ export function forward(request: FastifyRequest, reply: FastifyReply, opts: Forw
     },
   };
   if (opts.onResponse) hooks.onResponse = opts.onResponse;
+  // The body read whole (a Buffer) goes as it came: reply-from would JSON-encode it otherwise.
+  if (Buffer.isBuffer(request.body)) {
+    hooks.body = request.body;
+    hooks.contentType = String(request.headers['content-type']);
+  }
   try {
     return reply.from(source, hooks);
   } catch (err) {

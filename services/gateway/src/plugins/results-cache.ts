@@ -33,7 +33,7 @@ export interface CachedResponse {
 }
 
 // Hop-by-hop (RFC 9110 §7.6.1) and per-response headers that must not be replayed from a cache.
-const NOT_STORED = new Set([
+export const NOT_STORED = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
   'content-length', 'age', 'x-request-id', 'set-cookie',
 ]);
@@ -85,6 +85,8 @@ export function makeEntry(responseHeaders: Headers, body: Buffer, ttlMs: number,
 
 export interface Flight {
   promise: Promise<CachedResponse | null>;
+  /** When the fetch began (the cache's clock), for the stuck-entry readiness check. */
+  startedAt: number;
   /** Resolves the waiters; idempotent. null: the answer was not storable, waiters go upstream themselves. */
   settle(entry: CachedResponse | null): void;
 }
@@ -98,7 +100,7 @@ export class ResultsCache {
   private readonly lru: LRUCache<string, CachedResponse>;
   private readonly flights = new Map<string, Flight>();
 
-  constructor(readonly maxBytes: number, private readonly now: () => number = Date.now) {
+  constructor(readonly maxBytes: number, private readonly now: () => number = () => Date.now()) {
     this.lru = new LRUCache<string, CachedResponse>({
       maxSize: maxBytes,
       // One answer may take at most a quarter of the cache, so a big one cannot flush the rest.
@@ -140,6 +142,7 @@ export class ResultsCache {
     let done = false;
     const flight: Flight = {
       promise,
+      startedAt: this.now(),
       settle: (entry) => {
         if (done) return;
         done = true;
@@ -150,6 +153,18 @@ export class ResultsCache {
     };
     this.flights.set(key, flight);
     return flight;
+  }
+
+  /**
+   * Fetches under way for longer than `maxAgeMs`. Every flight settles within the upstream
+   * timeout by construction (routes/results.ts); one older than that means waiters hang,
+   * and /_gateway/ready reports it so an orchestrator replaces the instance.
+   */
+  stuckFlights(maxAgeMs: number): number {
+    const limit = this.now() - maxAgeMs;
+    let n = 0;
+    for (const flight of this.flights.values()) if (flight.startedAt < limit) n++;
+    return n;
   }
 
   get entries(): number {

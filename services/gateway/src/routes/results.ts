@@ -1,19 +1,12 @@
-import type { Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
 import fresh from 'fresh';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '@primaries/config';
 import { GatewayErrors } from '../errors';
 import type { GatewayMetrics } from '../metrics';
-import { forward, registerUpstream, upstreamSource } from '../plugins/proxy';
+import { CacheFiller, type FillResult } from '../plugins/cache-fill';
+import { forward, forwardedHeaders, registerUpstream, upstreamError, upstreamSource } from '../plugins/proxy';
 import { registerSiteRateLimit } from '../plugins/rate-limit';
-import { type CachedResponse, type ResultsCache, makeEntry, negotiateEncoding, storableFor } from '../plugins/results-cache';
-
-interface UpstreamAnswer {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  stream: Readable;
-}
+import { type CachedResponse, NOT_STORED, type ResultsCache, makeEntry, negotiateEncoding, storableFor } from '../plugins/results-cache';
 
 export interface ResultsSiteOptions {
   config: GatewayConfig;
@@ -58,6 +51,33 @@ export default async function resultsSite(app: FastifyInstance, opts: ResultsSit
     metrics,
   });
 
+  const filler = new CacheFiller(config.RESULTS_UPSTREAM, config);
+  app.addHook('onClose', async () => filler.close());
+  if (cache) {
+    // A fill older than its deadline would mean waiters hang: report it, so the instance is replaced.
+    const stuckAfterMs = config.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS + config.GATEWAY_UPSTREAM_TIMEOUT_MS + 5000;
+    app.readiness.set('results-cache', async () => {
+      const stuck = cache.stuckFlights(stuckAfterMs);
+      if (stuck > 0) throw new Error(`${stuck} results cache fill(s) unsettled after ${stuckAfterMs} ms`);
+    });
+  }
+
+  /** The error answer for a failed fill, as forward() gives for a failed proxied request. */
+  function sendUpstreamError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+    const err = upstreamError('results', error);
+    metrics.upstreamErrors.inc({ site: 'results', code: err.code });
+    request.log.warn({ site: 'results', errorCode: err.code, reason: (error as Error)?.message }, 'upstream request failed');
+    const retryAfter = (err as { retryAfter?: number }).retryAfter;
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+    return reply.code(err.statusCode ?? 502).type('application/json; charset=utf-8').send({ error: { code: err.code, message: err.message } });
+  }
+
+  /** A buffered upstream answer that is not stored, passed on as it came. */
+  function sendAnswer(reply: FastifyReply, result: Extract<FillResult, { ok: true }>): FastifyReply {
+    for (const [name, value] of Object.entries(result.headers)) if (value !== undefined && (!NOT_STORED.has(name) || name === 'set-cookie')) reply.header(name, value);
+    return reply.code(result.statusCode).send(result.body);
+  }
+
   async function pass(request: FastifyRequest, reply: FastifyReply, extraHeaders?: Record<string, string | undefined>) {
     metrics.cache.pass.inc();
     await checkRateLimit(request);
@@ -93,8 +113,6 @@ export default async function resultsSite(app: FastifyInstance, opts: ResultsSit
 
     // Claimed before any await, so concurrent misses find it and wait instead of racing upstream.
     const flight = cache.begin(key);
-    // Whatever happens to this request (refused, client gone, upstream error), waiters must not hang.
-    reply.raw.once('close', () => flight.settle(null));
     try {
       await checkRateLimit(request);
     } catch (err) {
@@ -102,39 +120,29 @@ export default async function resultsSite(app: FastifyInstance, opts: ResultsSit
       throw err;
     }
     const upstreamHeaders = { ...acceptEncoding, ...CONDITIONAL };
-    return forward(request, reply, {
-      site: 'results',
-      metrics,
-      extraHeaders: upstreamHeaders,
-      onFailure: () => flight.settle(null),
-      onResponse: (_req, _rep, raw) => {
-        // What reply-from hands over (its typings describe a server response; it is undici's answer).
-        const res = raw as unknown as UpstreamAnswer;
-        const forwardedRequestHeaders = { ...request.headers, ...upstreamHeaders };
-        const ttl = storableFor(source, forwardedRequestHeaders, res.statusCode, res.headers);
-        if (ttl <= 0) {
-          metrics.cache.pass.inc();
-          flight.settle(null);
-          reply.send(res.stream);
-          return;
-        }
-        buffer(res.stream).then(
-          (body) => {
-            const entry = makeEntry(res.headers, body, ttl);
-            flight.settle(entry);
-            metrics.cache.miss.inc();
-            serveEntry(request, reply, entry, metrics, 'MISS');
-          },
-          (err: Error) => {
-            flight.settle(null);
-            request.log.warn({ site: 'results', err: { message: err.message } }, 'upstream body failed');
-            if (reply.sent) return;
-            const failed = new GatewayErrors.UPSTREAM_FAILED('results');
-            metrics.upstreamErrors.inc({ site: 'results', code: failed.code });
-            reply.code(502).type('application/json; charset=utf-8').send({ error: { code: failed.code, message: failed.message } });
-          },
-        );
-      },
-    });
+    // The fill is not tied to this client: it settles the entry whatever the client does
+    // (closes the socket, pipelines behind a slow answer), within the upstream timeout.
+    let result: FillResult;
+    try {
+      result = await filler.fetch(source, forwardedHeaders(request, request.headers, upstreamHeaders));
+    } catch (err) {
+      // fetch never rejects; this is for the impossible case, so waiters never hang.
+      flight.settle(null);
+      throw err;
+    }
+    if (!result.ok) {
+      flight.settle(null);
+      return sendUpstreamError(request, reply, result.error);
+    }
+    const ttl = storableFor(source, { ...request.headers, ...upstreamHeaders }, result.statusCode, result.headers);
+    if (ttl <= 0) {
+      flight.settle(null);
+      metrics.cache.pass.inc();
+      return sendAnswer(reply, result);
+    }
+    const entry = makeEntry(result.headers, result.body, ttl);
+    flight.settle(entry);
+    metrics.cache.miss.inc();
+    return serveEntry(request, reply, entry, metrics, 'MISS');
   });
 }

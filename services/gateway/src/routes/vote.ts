@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ROUTE_BODY_LIMITS } from '../limits';
 import type { GatewayConfig } from '@primaries/config';
 import type { GatewayMetrics } from '../metrics';
 import { forward, registerUpstream } from '../plugins/proxy';
@@ -28,5 +29,8 @@ export default async function voteSite(app: FastifyInstance, opts: VoteSiteOptio
   app.addHook('onRequest', async (request) => {
     await checkRateLimit(request);
   });
-  app.all('/*', { schema: { hide: true } }, async (request, reply) => forward(request, reply, { site: 'vote', metrics }));
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => forward(request, reply, { site: 'vote', metrics });
+  // Routes with a body limit of their own (limits.ts); everything else takes the default.
+  for (const { method, url, bodyLimit } of ROUTE_BODY_LIMITS.vote) app.route({ method, url, bodyLimit, schema: { hide: true }, handler });
+  app.all('/*', { schema: { hide: true } }, handler);
 }

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { canonicalId } from '@primaries/service-kit';
 import { sendResource } from '../conditional';
 import { ResultsErrorCodes } from '../errors';
 import type { RenderedSnapshot } from '../render';
 
-const contestParams = z.object({ id: z.coerce.number().int().positive() });
+const contestParams = z.object({ id: canonicalId() });
 
 /** GET /api/v1/results, /contests/:id and /turnout: pre-rendered bytes of the current snapshot. */
 export default async function resultsRoutes(app: FastifyInstance, opts: { retryAfterSeconds: number }) {

@@ -51,19 +51,34 @@ export function groupSize(pending: number, opts: { min: number; reserve?: number
 }
 
 /**
- * Releases one group of a contest, or nothing when none is ready (groupSize).
- * Throws (and keeps every sealed ballot) when one cannot be opened.
+ * The group's transaction: the contest's advisory lock, its count, the delete of n sealed
+ * rows, and the insert of their ballots, opened and shuffled. Returns the group's receipt
+ * hashes (for the caller to mark released after the commit, apart), or null when no group
+ * is ready. Throws (and keeps every sealed ballot) when one cannot be opened.
  */
-export async function releaseGroup(deps: ReleaseDeps, contestId: number, opts: ReleaseOptions): Promise<number> {
+async function releaseGroupTransaction(deps: ReleaseDeps, contestId: number, opts: ReleaseOptions): Promise<string[] | null> {
   const final = opts.final?.has(contestId) ?? false;
-  const receipts = await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     const n = groupSize(await lockContestForRelease(trx, contestId), opts, final);
     if (n === 0) return null;
     const sealed = await takeSealedBallots(trx, contestId, n);
-    const opened = sealed.map((s) => deps.sealer.openRow(contestId, s));
-    await insertBallots(trx, shuffle(opened.map((b) => ({ contestId, marks: b.marks }))));
-    return opened.map((b) => b.receiptHash);
+    const receipts: string[] = [];
+    const ballots = sealed.map((s) => {
+      const b = deps.sealer.openRow(contestId, s);
+      receipts.push(b.receiptHash);
+      return { contestId, marks: b.marks };
+    });
+    await insertBallots(trx, shuffle(ballots));
+    return receipts;
   });
+}
+
+/**
+ * Releases one group of a contest, or nothing when none is ready (groupSize), then marks
+ * its receipts released. Throws (and keeps every sealed ballot) when one cannot be opened.
+ */
+export async function releaseGroup(deps: ReleaseDeps, contestId: number, opts: ReleaseOptions): Promise<number> {
+  const receipts = await releaseGroupTransaction(deps, contestId, opts);
   if (!receipts) return 0;
   // After the commit, apart: a crash right here leaves them `recorded`, and the sweep
   // (sweep.ts) finds them released before the next tally.
@@ -80,14 +95,22 @@ export async function releaseReady(deps: ReleaseDeps, opts: ReleaseOptions, cont
   const pending = await pendingByContest(deps.db, contestIds);
   const ready = [...pending].filter(([contestId, n]) => groupSize(n, opts, opts.final?.has(contestId) ?? false) > 0).map(([contestId]) => contestId);
   const releaseContest = async (contestId: number) => {
+    // Each group's receipts are marked released (after its commit, apart, as releaseGroup
+    // does) while the contest's next group is in its transaction: one update in flight.
+    let marking: Promise<unknown> = Promise.resolve();
     try {
-      for (let got = await releaseGroup(deps, contestId, opts); got > 0; got = await releaseGroup(deps, contestId, opts)) {
-        summary.released += got;
+      for (let receipts = await releaseGroupTransaction(deps, contestId, opts); receipts; receipts = await releaseGroupTransaction(deps, contestId, opts)) {
+        await marking;
+        summary.released += receipts.length;
         summary.groups++;
+        marking = markReceiptsReleased(deps.db, receipts);
+        marking.catch(() => {}); // awaited below or in the finally; never unhandled meanwhile
       }
     } catch (err) {
       if ((err as Error).name !== 'SealError') throw err;
       summary.failed.push(contestId);
+    } finally {
+      await marking;
     }
   };
   const lanes = Array.from({ length: Math.min(RELEASE_CONCURRENCY, ready.length) }, async () => {

@@ -11,6 +11,10 @@ export const errors = {
   'errors.common.UNAVAILABLE': 'The service is busy; try again shortly',
   'errors.common.PAYLOAD_TOO_LARGE': 'The request is too large',
   'errors.common.BAD_CONTENT_TYPE': 'The request has the wrong content type',
+  'errors.common.BAD_REQUEST': 'The request could not be read',
+  'errors.common.URI_TOO_LONG': 'The request path is too long',
+  'errors.common.HEADERS_TOO_LARGE': 'The request headers are too large',
+  'errors.common.REQUEST_TIMEOUT': 'The request was not received in time',
 
   'errors.GATEWAY_ERR_UNKNOWN_HOST': 'No site is served at this host name',
   'errors.GATEWAY_ERR_RATE_LIMITED': 'Too many requests from this address; retry in {0} s',
@@ -18,6 +22,7 @@ export const errors = {
   'errors.GATEWAY_ERR_UPSTREAM_TIMEOUT': 'The {0} service did not answer in time',
   'errors.GATEWAY_ERR_UPSTREAM_FAILED': 'The {0} service failed to answer',
   'errors.GATEWAY_ERR_BAD_PATH': 'The request path cannot be forwarded',
+  'errors.GATEWAY_ERR_HEADERS_TOO_LARGE': 'The request headers are too large',
 
   'errors.VOTE_ERR_AUTH_REJECTED': 'Authorization refused',
   'errors.VOTE_ERR_UNAUTHORIZED': 'A valid bearer token is required',

@@ -8,6 +8,10 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.common.UNAVAILABLE': 'Қызмет бос емес; сәлден соң қайталаңыз',
   'errors.common.PAYLOAD_TOO_LARGE': 'Сұрау тым үлкен',
   'errors.common.BAD_CONTENT_TYPE': 'Сұрау мазмұнының түрі қате',
+  'errors.common.BAD_REQUEST': 'Сұрауды оқу мүмкін болмады',
+  'errors.common.URI_TOO_LONG': 'Сұрау жолы тым ұзын',
+  'errors.common.HEADERS_TOO_LARGE': 'Сұрау тақырыптары тым үлкен',
+  'errors.common.REQUEST_TIMEOUT': 'Сұрау уақытында алынбады',
 
   'errors.GATEWAY_ERR_UNKNOWN_HOST': 'Бұл мекенжайда сайт жоқ',
   'errors.GATEWAY_ERR_RATE_LIMITED': 'Бұл мекенжайдан сұраулар тым көп; {0} с кейін қайталаңыз',
@@ -15,6 +19,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.GATEWAY_ERR_UPSTREAM_TIMEOUT': '{0} қызметі уақытында жауап бермеді',
   'errors.GATEWAY_ERR_UPSTREAM_FAILED': '{0} қызметі жауап бере алмады',
   'errors.GATEWAY_ERR_BAD_PATH': 'Сұраудың бұл жолын жіберуге болмайды',
+  'errors.GATEWAY_ERR_HEADERS_TOO_LARGE': 'Сұрау тақырыптары тым үлкен',
 
   'errors.VOTE_ERR_AUTH_REJECTED': 'Авторизациядан бас тартылды',
   'errors.VOTE_ERR_UNAUTHORIZED': 'Жарамды кіру токені қажет',

@@ -8,6 +8,10 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.common.UNAVAILABLE': 'Сервис перегружен; повторите чуть позже',
   'errors.common.PAYLOAD_TOO_LARGE': 'Слишком большой запрос',
   'errors.common.BAD_CONTENT_TYPE': 'Неверный тип содержимого запроса',
+  'errors.common.BAD_REQUEST': 'Не удалось прочитать запрос',
+  'errors.common.URI_TOO_LONG': 'Слишком длинный путь запроса',
+  'errors.common.HEADERS_TOO_LARGE': 'Слишком большие заголовки запроса',
+  'errors.common.REQUEST_TIMEOUT': 'Запрос не получен вовремя',
 
   'errors.GATEWAY_ERR_UNKNOWN_HOST': 'По этому адресу сайт не обслуживается',
   'errors.GATEWAY_ERR_RATE_LIMITED': 'Слишком много запросов с этого адреса; повторите через {0} с',
@@ -15,6 +19,7 @@ export const errors: Record<keyof typeof en, string> = {
   'errors.GATEWAY_ERR_UPSTREAM_TIMEOUT': 'Сервис {0} не ответил вовремя',
   'errors.GATEWAY_ERR_UPSTREAM_FAILED': 'Сервис {0} не смог ответить',
   'errors.GATEWAY_ERR_BAD_PATH': 'Этот путь запроса нельзя передать',
+  'errors.GATEWAY_ERR_HEADERS_TOO_LARGE': 'Слишком большие заголовки запроса',
 
   'errors.VOTE_ERR_AUTH_REJECTED': 'В авторизации отказано',
   'errors.VOTE_ERR_UNAUTHORIZED': 'Нужен действующий токен доступа',
