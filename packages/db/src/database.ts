@@ -9,7 +9,7 @@ import type { PaperProtocolTable, PaperProtocolVoteTable, PollingStationTable } 
 import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
 import type { StaffEnrolmentTable, StaffTable } from './tables/staff.table';
 
-/** The one Database interface (STYLE.md habit 5). */
+/** The one Database interface (Kysely's own example layout). */
 export interface Database {
   elections: ElectionTable;
   regions: RegionTable;

@@ -1,8 +1,9 @@
 import { admin } from './admin';
 import { common } from './common';
 import { errors } from './errors';
+import { portal } from './portal';
 import { sms } from './sms';
 import { vote } from './vote';
 
 /** Every en message, flat: one key per message, the area first (`vote.signin.title`). */
-export const en = { ...admin, ...common, ...errors, ...sms, ...vote };
+export const en = { ...admin, ...common, ...errors, ...portal, ...sms, ...vote };

@@ -1,8 +1,9 @@
 import { admin } from './admin';
 import { common } from './common';
 import { errors } from './errors';
+import { portal } from './portal';
 import { sms } from './sms';
 import { vote } from './vote';
 
 /** Every kk message, flat: one key per message, the area first (`vote.signin.title`). */
-export const kk = { ...admin, ...common, ...errors, ...sms, ...vote };
+export const kk = { ...admin, ...common, ...errors, ...portal, ...sms, ...vote };
