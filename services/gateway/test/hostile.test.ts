@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '@primaries/config';
-import { type TestRedis, createTestRedis } from '@primaries/testing';
+import { type TestRedis, createTestRedis, waitFor } from '@primaries/testing';
 import { makeIin } from '../../../packages/domain/src';
 import { COMMON_ERROR_STATUSES } from '../../../packages/service-kit/src/docs';
 import { buildResultsApp } from '../../results/src/app';
@@ -45,6 +45,7 @@ beforeAll(async () => {
   await publish(resultsRedis.redis, resultsRedis.prefix, makeSnapshot(1));
   results = await buildResultsApp(loadConfig('results', { REDIS_URL: resultsRedis.url, REDIS_PREFIX: resultsRedis.prefix, RESULTS_POLL_SECONDS: '30', LOG_LEVEL: 'silent' }));
   await results.listen({ port: 0, host: '127.0.0.1' });
+  await waitFor(() => results.snapshots.current?.version === 1, { message: 'snapshot loaded', timeoutMs: 20_000 });
   const url = (app: FastifyInstance) => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   h = await startGateway({ vote: url(vh.app), results: url(results) }, { RATE_LIMIT_VOTE_MAX: '1000000', RATE_LIMIT_RESULTS_MAX: '1000000' });
   await h.gateway.listen({ port: 0, host: '127.0.0.1' });
