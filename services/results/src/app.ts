@@ -22,7 +22,7 @@ export async function buildResultsApp(config: ResultsConfig, deps: ResultsAppDep
   const app = Fastify({ ...baseServerOptions(), ...errorShapeOptions('RESULTS'), ...fastifyOptions });
   await app.register(errorHandlerPlugin, { prefix: 'RESULTS' });
   await app.register(observabilityPlugin, { service: 'results' });
-  await app.register(docsPlugin, { title: 'primaries results site', description: 'Interim and final results, turnout (shared/API.md)' });
+  await app.register(docsPlugin, { title: 'primaries results site', description: 'Interim and final results, turnout (docs/results.md)' });
   // Our own request-path client, so a close while Redis is down doesn't wait ioredis's
   // default 2 s for a dead socket to end.
   const redis = deps.redis ?? redisClient(config, { ...redisOptions('request'), disconnectTimeout: 100, retryStrategy: backoff });

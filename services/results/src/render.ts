@@ -83,7 +83,7 @@ export interface RenderedSnapshot {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** The public shapes of shared/API.md "Results site", from a snapshot. */
+/** The public shapes of the results site (docs/results.md), from a snapshot. */
 export function summaryBody(s: Snapshot) {
   const regions = new Map<number, { id: number; name: string; nameKk: string | null }>();
   for (const c of s.contests) if (c.regionId !== null && c.region !== null) regions.set(c.regionId, { id: c.regionId, name: c.region, nameKk: c.regionKk });
