@@ -158,3 +158,22 @@ describe('body, content-type and header limits', () => {
     }
   });
 });
+
+describe('per-route body limits on the admin site', () => {
+  it('refuses an 8 KiB sign-in body with 413 before the admin service, takes it on another route', async () => {
+    const admin = await startUpstream('admin');
+    const g = await startGateway({ vote: vote.url, results: results.url }, { ADMIN_UPSTREAM: admin.url });
+    try {
+      const body = JSON.stringify({ pad: 'x'.repeat(8 * 1024) });
+      const headers = { host: 'admin.localhost', 'content-type': 'application/json' };
+      const refused = await g.gateway.inject({ method: 'POST', url: '/api/v1/auth/sign-in', headers, payload: body });
+      expect(refused.statusCode).toBe(413);
+      expect(refused.json().error.code).toBe('GATEWAY_ERR_PAYLOAD_TOO_LARGE');
+      expect(admin.seen).toHaveLength(0);
+      expect((await g.gateway.inject({ method: 'POST', url: '/api/v1/other', headers, payload: body })).statusCode).toBe(200);
+    } finally {
+      await g.close();
+      await admin.close();
+    }
+  });
+});

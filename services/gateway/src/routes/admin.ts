@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ROUTE_BODY_LIMITS } from '../limits';
 import type { GatewayConfig } from '@primaries/config';
 import type { GatewayMetrics } from '../metrics';
 import { forward, registerUpstream } from '../plugins/proxy';
@@ -29,5 +30,8 @@ export default async function adminSite(app: FastifyInstance, opts: AdminSiteOpt
   app.addHook('onRequest', async (request) => {
     await checkRateLimit(request);
   });
-  app.all('/*', { schema: { hide: true } }, async (request, reply) => forward(request, reply, { site: 'admin', metrics }));
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => forward(request, reply, { site: 'admin', metrics });
+  // Routes with a body limit of their own (limits.ts); everything else takes the default.
+  for (const { method, url, bodyLimit } of ROUTE_BODY_LIMITS.admin) app.route({ method, url, bodyLimit, schema: { hide: true }, handler });
+  app.all('/*', { schema: { hide: true } }, handler);
 }
