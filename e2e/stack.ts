@@ -78,6 +78,7 @@ export async function startStack(label: string, env: Record<string, string> = {}
     RESULTS_POLL_SECONDS: '1',
     HOTLINE_PHONE: '+7 717 255 55 55',
     RESULTS_URL: `http://localhost:${ports.gateway}/`,
+    VOTE_URL: `http://vote.localhost:${ports.gateway}/`,
     ...env,
   };
   const loader = pathToFileURL(require.resolve('tsx')).href;

@@ -28,6 +28,8 @@ export const USAGE = `usage: pnpm loadtest <${SCENARIOS.join('|')}> [options]
   --max-error-rate <r>    fail when errors / attempts is above (0.01 or 1%)
   --min-rps <n>           fail when good answers per second are below
   --soak                  steady load; fail when memory grows without bound or the backlog never drains
+  --drain-timeout <s>     soak: longest wait for the backlogs to drain after the load (default 60)
+  --max-memory-growth <mb> soak: allowed growth between the run's second and last quarter (default 64, or 25 %)
   --url <url>             a deployment's public address (http or https); default: start a local stack
   --vote-host <host>      the vote site's Host (default vote.localhost)
   --results-host <host>   the results site's Host (default localhost)
@@ -67,6 +69,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       'max-error-rate': { type: 'string' },
       'min-rps': { type: 'string' },
       soak: { type: 'boolean', default: false },
+      'drain-timeout': { type: 'string', default: '60' },
+      'max-memory-growth': { type: 'string' },
       url: { type: 'string' },
       'vote-host': { type: 'string', default: 'vote.localhost' },
       'results-host': { type: 'string', default: 'localhost' },
@@ -114,6 +118,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     },
     insecure: a.insecure,
     soak: a.soak,
+    drainSeconds: parsePositive(a['drain-timeout'], '--drain-timeout'),
+    ...(a['max-memory-growth'] ? { maxMemoryGrowthMb: parsePositive(a['max-memory-growth'], '--max-memory-growth') } : {}),
     label: a.label,
     ...(opsToken ? { opsToken } : {}),
     ...(rehearsalToken ? { rehearsalToken } : {}),

@@ -5,6 +5,7 @@ import { request } from './http';
 import { type SyntheticMember, createSyntheticMembers, newRunId, openElectionId, removeSyntheticMembers } from './population';
 import { type SecondRow, StreamRecorder, type StreamTotals, mergedLatency, sumRows } from './recorder';
 import { type ServiceSample, Sampler, readMetrics } from './sampler';
+import { type SoakResult, judgeSoak } from './soak';
 import { OPENING_HOUR_MIX, type ScenarioName, type StreamName, type StreamPlan, ballotStream, signInStream, splitConnections, viewerStream } from './scenarios';
 import type { Target } from './stack';
 import { type Thresholds, type Verdict, judge } from './thresholds';
@@ -26,6 +27,18 @@ export interface RunSettings {
   label?: string;
   /** Soak: judge memory growth and the backlog's drain at the end. */
   soak?: boolean;
+  /** After the load: longest wait for the votes and SMS backlogs to reach 0 (soak, bench:cpu), seconds. */
+  drainSeconds?: number;
+  /** Soak: allowed memory growth between the run's second and last quarter, MB. */
+  maxMemoryGrowthMb?: number;
+}
+
+/** Points in a run where a caller measures (bench:cpu snapshots /proc there). */
+export interface RunHooks {
+  /** Just before the timed part (members made, voters signed in). */
+  beforeLoad?(): Promise<void>;
+  /** After the load, once the backlogs drained (or the drain timed out). */
+  afterDrain?(): Promise<void>;
 }
 
 export interface StreamRecord {
@@ -67,6 +80,9 @@ export interface RunRecord {
     rows: SecondRow[];
   };
   services: Record<string, ServiceSample[]>;
+  /** How long the backlogs took to reach 0 after the load (when waited for). */
+  drain: { drained: boolean; seconds: number | null } | null;
+  soak: SoakResult | null;
   verdicts: Verdict[];
   pass: boolean;
 }
@@ -119,7 +135,7 @@ async function viewerPages(target: Target, insecure: boolean) {
  * then every stream of the scenario at once for the duration while the sampler reads the
  * services, then the members removed. Returns the run's record; the caller writes it.
  */
-export async function runLoad(target: Target, settings: RunSettings, progress: Progress = silent): Promise<RunRecord> {
+export async function runLoad(target: Target, settings: RunSettings, progress: Progress = silent, hooks: RunHooks = {}): Promise<RunRecord> {
   const names = streamsOf(settings.scenario);
   const shares = Object.fromEntries(names.map((n) => [n, settings.mix[n]])) as Record<StreamName, number>;
   const conns = splitConnections(settings.connections, shares);
@@ -162,6 +178,7 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
 
     const sampler = new Sampler(target.services, { ...(settings.opsToken ? { opsToken: settings.opsToken } : {}), insecure: settings.insecure });
     progress.phase(`running ${settings.scenario} for ${settings.durationSeconds} s on ${settings.connections} connections`);
+    await hooks.beforeLoad?.();
     t0 = Date.now();
     sampler.start(t0);
     const instances: autocannon.Instance[] = [];
@@ -210,16 +227,27 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
     }
     const seconds = (Date.now() - t0) / 1000;
     await sampler.stop();
-    if (settings.soak) {
-      // After the load: how long the backlog takes to drain (at most a minute), still sampled.
-      progress.phase('load stopped: waiting for the votes backlog to drain');
-      const until = Date.now() + 60_000;
+    let drain: RunRecord['drain'] = null;
+    if (settings.soak || hooks.afterDrain) {
+      // After the load: how long the backlogs take to drain, still sampled.
+      progress.phase('load stopped: waiting for the votes and SMS backlogs to drain');
+      const stopped = Date.now();
+      const until = stopped + (settings.drainSeconds ?? 60) * 1000;
       for (;;) {
         await sampler.sample();
-        const b = sampler.series.get('vote')?.at(-1)?.votesBacklog;
-        if (!b || Date.now() > until) break;
-        await new Promise((r) => setTimeout(r, 1000));
+        const last = sampler.series.get('vote')?.at(-1);
+        if (!last || typeof last.votesBacklog !== 'number') break;
+        if (last.votesBacklog === 0 && !last.smsBacklog) {
+          drain = { drained: true, seconds: +((Date.now() - stopped) / 1000).toFixed(1) };
+          break;
+        }
+        if (Date.now() > until) {
+          drain = { drained: false, seconds: null };
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 500));
       }
+      await hooks.afterDrain?.();
     } else {
       await sampler.sample();
     }
@@ -260,8 +288,9 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
       latency: mergedLatency([...recorders.values()]),
       rows: sumRows(streams.map((s) => s.rows)),
     };
-    const verdicts = judge(settings.thresholds, { p99Ms: all.latency.p99, errorRate: all.errorRate, goodPerSecond: all.goodPerSecond });
     const services = Object.fromEntries(sampler.series);
+    const soak = settings.soak ? judgeSoak(services, settings.durationSeconds, drain, settings.maxMemoryGrowthMb === undefined ? {} : { maxGrowthMb: settings.maxMemoryGrowthMb }) : null;
+    const verdicts = [...judge(settings.thresholds, { p99Ms: all.latency.p99, errorRate: all.errorRate, goodPerSecond: all.goodPerSecond }), ...(soak?.verdicts ?? [])];
     const { opsToken: _o, rehearsalToken: _r, ...publicSettings } = settings;
     return {
       kit: 1,
@@ -275,6 +304,8 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
       streams,
       all,
       services,
+      drain,
+      soak,
       verdicts,
       pass: verdicts.every((v) => v.pass),
     };

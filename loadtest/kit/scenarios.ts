@@ -13,7 +13,7 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 export type StreamName = 'sign-ins' | 'ballots' | 'viewers';
 
 /**
- * The opening hour of 2020 in shares of simultaneous clients (DOMAIN.md): 100,000+
+ * The opening hour of 2020 in shares of simultaneous clients (the 2020 record): 100,000+
  * requests at the opening, of which the 50,000+ watchers on the results portal are half;
  * the other half are members, most still signing in (logins failed for the first hours,
  * so sign-ins outnumbered ballots) — 30 % asking for codes, 20 % casting ballots.

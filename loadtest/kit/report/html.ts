@@ -152,6 +152,17 @@ function verdicts(r: RunRecord): string {
   return table(['check', 'limit', 'measured', 'result'], r.verdicts.map((v) => [v.name, v.limit, v.measured, v.pass ? 'PASS' : 'FAIL']));
 }
 
+function soakSection(r: RunRecord): string {
+  if (!r.soak) return '';
+  const mem = table(
+    ['service', 'RSS 2nd quarter MB', 'RSS last quarter MB', 'growth MB', 'slope at the end MB/min', 'worst event-loop p99 ms'],
+    r.soak.memory.map((m) => [m.service, m.secondQuarterMb, m.lastQuarterMb, m.growthMb, m.slopeMbPerMin, m.worstLoopP99Ms ?? '']),
+  );
+  const b = r.soak.backlog;
+  const backlog = b ? `<p>Votes backlog: median ${b.secondQuarter} in the second quarter, ${b.lastQuarter} in the last; ${b.drained ? `drained ${b.drainSeconds} s after the load` : 'did not drain within the timeout'}.</p>` : '<p class="muted">The votes backlog was not measured.</p>';
+  return `<h2>Soak</h2>${mem}${backlog}`;
+}
+
 function page(title: string, body: string, charts: ChartSpec[], a: { js: string; css: string }): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <meta name="viewport" content="width=device-width,initial-scale=1">
@@ -172,6 +183,7 @@ export async function renderReport(r: RunRecord): Promise<string> {
 <h2>Figures</h2>${figures(r)}
 <p class="muted">autocannon's own summary of the same streams (the figures above are recorded from the same answers):</p>${autocannonTable(r)}
 <h2>Over time</h2>${charts.map((c) => `<div class="chart" id="${c.id}"></div>`).join('')}
+${soakSection(r)}
 <h2>Answers by status</h2>${statuses(r)}
 <h2>Settings</h2>${settingsTable(r)}
 <script type="application/json" id="run">${scriptJson(r)}</script>`;

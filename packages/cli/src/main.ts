@@ -12,7 +12,7 @@ import { StoreUnreachable, errorLine, requirePostgres, requireRedis, useStackSta
 // The stores of a running `pnpm start` when the environment names none (stores.ts).
 useStackState();
 
-/** `pnpm primaries <command>`: the operators' command line (shared/API.md). */
+/** `pnpm primaries <command>`: the operators' command line (docs/running.md, docs/operations.md). */
 const program = new Command()
   .name('primaries')
   .description('Operate a primaries election: database, register, SMS outbox, results')

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { outboxProvider } from '@primaries/queue';
 import { type TestRedis, createTestRedis, waitFor } from '@primaries/testing';
 
-// `pnpm primaries sms tail` reads the local SMS outbox (shared/API.md): earlier messages
+// `pnpm primaries sms tail` reads the local SMS outbox (docs/running.md): earlier messages
 // with -n/--once, then follows new ones until Ctrl-C.
 const ROOT = path.join(__dirname, '..', '..', '..');
 

@@ -5,8 +5,8 @@ import { type BallotKey, parseBallotKeys } from '@primaries/sealing';
 
 /**
  * Every service's settings, one zod schema each, parsed once at start and frozen
- * (habit 3 in STYLE.md: configuration fails fast). Names are part of the public
- * contract in shared/API.md; add new ones, never rename.
+ * (configuration fails fast). Names are part of the public
+ * contract (docs/configuration.md); add new ones, never rename.
  */
 
 const bool = z
@@ -18,7 +18,7 @@ const cidrList = z
   .string()
   .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
 
-/** Kazakh mobile operator codes (3 digits each, comma-separated); DOMAIN.md keeps the list in configuration. */
+/** Kazakh mobile operator codes (3 digits each, comma-separated); the election's rules keep the list in configuration. */
 const mobileCodes = z
   .string()
   .regex(/^\s*\d{3}(\s*,\s*\d{3})*\s*$/, 'a comma-separated list of 3-digit codes')
@@ -232,6 +232,8 @@ export const resultsSchema = z.object({
   RESULTS_BIND: z.string().default('127.0.0.1'),
   /** Seconds between polls of Redis for a new snapshot, in case a notification was missed. */
   RESULTS_POLL_SECONDS: z.coerce.number().int().min(1).default(15),
+  /** Where members vote (the vote host), for the results portal's link. */
+  VOTE_URL: z.string().url().default('http://vote.localhost:8080/'),
 });
 
 export const workerSchema = z.object({
@@ -324,7 +326,7 @@ export function mobileCodesFromEnv(env: Env = process.env): string[] {
   return r.data;
 }
 
-/** The environment variable names a service reads (for the README table and compose checks). */
+/** The environment variable names a service reads (for the table in docs/configuration.md and compose checks). */
 export function configKeys(service: ServiceName): string[] {
   const obj = unwrapObject(schemas[service]);
   return Object.keys(obj.shape);

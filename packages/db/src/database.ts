@@ -8,7 +8,7 @@ import type { BallotTable, ParticipationTable, ReceiptTable, RecordedVoteBatchTa
 import type { PaperProtocolTable, PaperProtocolVoteTable, PollingStationTable } from './tables/paper.table';
 import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
 
-/** The one Database interface (STYLE.md habit 5). */
+/** The one Database interface (Kysely's own example layout). */
 export interface Database {
   elections: ElectionTable;
   regions: RegionTable;

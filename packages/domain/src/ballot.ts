@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Ballot validation: the body of POST /api/v1/votes and the pure rules a ballot must
- * follow (DOMAIN.md "Contests": a voter votes once in each contest of their place, marking
+ * follow (the election's rules on contests: a voter votes once in each contest of their place, marking
  * at most the contest's limit of candidates).
  */
 

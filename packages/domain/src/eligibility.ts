@@ -1,5 +1,5 @@
 /**
- * Who may authorize (DOMAIN.md "Eligibility"): an active member, admitted before the
+ * Who may authorize (docs/auth.md, "Who may sign in"): an active member, admitted before the
  * election's freeze date, not expelled, blocked or suspended, whose registered phone
  * matches the one given. Pure: the caller fetches the member and the election.
  */

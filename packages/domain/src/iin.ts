@@ -16,7 +16,7 @@ export function iinCheckDigit(first11: string): number | null {
   return c === 10 ? null : c;
 }
 
-/** True when the string is 12 digits with a correct check digit (the hard rule in DOMAIN.md). */
+/** True when the string is 12 digits with a correct check digit (the hard rule). */
 export function isValidIin(iin: string): boolean {
   if (!/^\d{12}$/.test(iin)) return false;
   return iinCheckDigit(iin.slice(0, 11)) === Number(iin[11]);

@@ -85,7 +85,7 @@ function fail(reason: MemberRowReason, message: string): MemberRowResult {
  * Validates one register row (values already trimmed by the CSV reader): IIN checksum,
  * phone normalised to E.164 with the Kazakh codes, real dates not in the future, admission
  * after birth, gender F/M, a known status. Gender and birth date are not checked against the
- * IIN's soft digits (DOMAIN.md: only the checksum is a hard rule).
+ * IIN's soft digits (only the checksum is a hard rule).
  */
 export function parseMemberRow(raw: Readonly<Record<MemberCsvColumn, string>>, opts: MemberRowOptions = {}): MemberRowResult {
   const today = opts.today ?? new Date().toISOString().slice(0, 10);

@@ -1,4 +1,4 @@
-/** Kazakh mobile operator codes (DOMAIN.md); configuration may replace the list. */
+/** Kazakh mobile operator codes; configuration may replace the list. */
 export const KZ_MOBILE_CODES: readonly string[] = [
   '700', '701', '702', '703', '704', '705', '706', '707', '708',
   '747', '760', '761', '762', '763', '764', '771', '775', '776', '777', '778', '785',

@@ -1,5 +1,5 @@
 /**
- * Quotas when party lists are formed from primary results (DOMAIN.md): at least 20% of
+ * Quotas when party lists are formed from primary results (the party's rules): at least 20% of
  * the list under 35 and at least 30% women, reported beside the overall rating.
  */
 export const YOUTH_AGE_LIMIT = 35;

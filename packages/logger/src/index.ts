@@ -1,7 +1,7 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
 /**
- * Paths whose values are personal or secret. DOMAIN.md: logs never hold IINs, phone
+ * Paths whose values are personal or secret. The rule: logs never hold IINs, phone
  * numbers, one-time codes, tokens or ballot choices. Redaction is the safety net; the
  * first rule is not to log them at all.
  */

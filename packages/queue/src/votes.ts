@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The `votes` queue: one job carries a whole micro-batch of votes (everything the vote
  * service accepted in one event-loop tick, up to VOTE_BATCH_MAX). BullMQ's cost is per
- * job, so this is what lets one Redis keep up (shared/MEASUREMENTS.md).
+ * job, so this is what lets one Redis keep up (measured in development: docs/voting.md).
  */
 
 /**

@@ -10,6 +10,8 @@ const level = z.enum(['national', 'region', 'district']);
 export const candidateResultSchema = z.object({
   id: z.number().int(),
   name: z.string(),
+  /** The name as written in Kazakh, when it differs (null in older snapshots). */
+  nameKk: z.string().nullable().default(null),
   ballotOrder: z.number().int(),
   /** Online marks + accepted paper protocol votes; 0 for a removed candidate (their marks are not counted). */
   votes: z.number().int(),
@@ -23,6 +25,9 @@ export const candidateResultSchema = z.object({
   /** Under 35 on election day. */
   youth: z.boolean(),
   removed: z.boolean(),
+  /** When and why the party-control committee removed the candidate (null while active, or in older snapshots). */
+  removedAt: z.string().nullable().default(null),
+  removalReason: z.string().nullable().default(null),
   /** Rank among women / among the under-35s (null when not in that group or removed). */
   womenRank: z.number().int().nullable(),
   youthRank: z.number().int().nullable(),
@@ -81,10 +86,22 @@ export type Turnout = z.infer<typeof turnoutSchema>;
 
 export const regionTurnoutSchema = turnoutSchema.extend({
   regionId: z.number().int(),
+  /** ISO 3166-2:KZ code without the country prefix (`AKM`): where the region sits on the portal's tile map. */
+  regionCode: z.string().nullable().default(null),
   region: z.string(),
   regionKk: z.string().nullable(),
 });
 export type RegionTurnout = z.infer<typeof regionTurnoutSchema>;
+
+export const hourTurnoutSchema = z.object({
+  /** Start of the hour, ISO 8601. */
+  hour: z.string(),
+  /** Members whose first ballot of the election was recorded in this hour. */
+  voted: z.number().int(),
+  /** Members who had voted by the end of this hour. */
+  cumulative: z.number().int(),
+});
+export type HourTurnout = z.infer<typeof hourTurnoutSchema>;
 
 export const snapshotSchema = z.object({
   /** Monotonic per deployment (Redis INCR); the ETag is built from it. */
@@ -112,6 +129,12 @@ export const snapshotSchema = z.object({
    * (released in groups of BALLOT_RELEASE_MIN, everything at the close) plus still queued.
    */
   pending: z.number().int().default(0),
+  /**
+   * Members who voted (either channel) by the hour of their first participation, from
+   * participation's `recorded_hour` (issue #11): counts per hour only, never a member, never
+   * a contest, and ballots carry no time, so it links nobody to a ballot (docs/secrecy.md).
+   */
+  turnoutByHour: z.array(hourTurnoutSchema).default([]),
   contests: z.array(contestResultSchema),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

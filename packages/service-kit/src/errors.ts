@@ -7,7 +7,7 @@ import { requestLanguage } from './language';
 
 /**
  * An error catalogue entry: a stable code, an HTTP status and a message template
- * (STYLE.md habit 4). `defineError('VOTE_ERR_WINDOW_CLOSED', 'Voting is closed', 403)`.
+ * (one catalogue per package, listed in docs/api.md). `defineError('VOTE_ERR_WINDOW_CLOSED', 'Voting is closed', 403)`.
  * The template is the default (English) wording; the words in kk/ru/en live in the
  * message catalogues (`errors.<CODE>` in @primaries/i18n), filled with the same
  * positional arguments, which each error keeps as `params`.

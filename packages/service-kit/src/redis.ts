@@ -16,7 +16,7 @@ declare module 'fastify' {
 }
 
 /**
- * Options for a Redis client by role, after BullMQ's production guide (STYLE.md habit 7):
+ * Options for a Redis client by role, after BullMQ's production guide:
  * request-path clients fail fast instead of queueing commands while Redis is away;
  * workers wait and retry forever. Request-path clients auto-pipeline: the commands that
  * concurrent requests issue in one event-loop tick go out in one socket write instead of

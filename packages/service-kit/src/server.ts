@@ -5,7 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { commonErrorCodes, errorBody, rawErrorBody } from './errors';
 
 /**
- * Listens and closes gracefully on SIGINT/SIGTERM (STYLE.md habit 1: server.ts owns listen
+ * Listens and closes gracefully on SIGINT/SIGTERM (server.ts owns listen
  * and shutdown; app.ts never listens).
  */
 export async function listenWithGrace(app: FastifyInstance, { port, host }: { port: number; host: string }): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Lang } from '@primaries/i18n';
 
-/** An API error body's `error` (shared/API.md): a stable code, words, and any extra fields. */
+/** An API error body's `error` (docs/api.md): a stable code, words, and any extra fields. */
 export interface ApiError {
   code: string;
   message: string;

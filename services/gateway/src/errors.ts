@@ -1,7 +1,7 @@
 import { defineError } from '@primaries/service-kit';
 
 /**
- * The gateway's error catalogue (STYLE.md habit 4). Codes are stable and listed in
+ * The gateway's error catalogue. Codes are stable and listed in
  * docs/api.md (a test checks that). Add, never rename. The common ones the
  * shared error handler emits (GATEWAY_ERR_NOT_FOUND, GATEWAY_ERR_VALIDATION…) come from
  * service-kit's commonErrorCodes('GATEWAY').

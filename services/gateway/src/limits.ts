@@ -10,7 +10,7 @@ import { SITE_PREFIX, type Site, UNKNOWN_HOST_PREFIX, requestId } from './routin
  * that is not JSON (415 GATEWAY_ERR_BAD_CONTENT_TYPE) and request headers larger than it
  * forwards (431 GATEWAY_ERR_HEADERS_TOO_LARGE). Bodies are read whole (at most the route's
  * limit) before forwarding, so an upstream never refuses mid-upload and the client's
- * kept-alive socket stays usable. docs/readme/gateway.md lists the limits.
+ * kept-alive socket stays usable. docs/gateway.md lists the limits.
  */
 
 /** Any route of a site without its own entry: the services' own body limit (service-kit). */

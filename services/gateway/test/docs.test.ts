@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { configKeys } from '@primaries/config';
 import { GATEWAY_ERROR_CODES } from '../src/errors';
 
-// STYLE.md habit 4: a test checks the docs list every code (and here, every setting).
+// A test checks the docs list every code (and here, every setting).
 // The one list of error codes (docs/api.md) and of settings (docs/configuration.md).
 describe('docs/api.md and docs/configuration.md', () => {
   const codes = readFileSync(join(__dirname, '../../../docs/api.md'), 'utf8');

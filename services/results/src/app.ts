@@ -2,10 +2,11 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ResultsConfig } from '@primaries/config';
 import { redisClient } from '@primaries/queue';
+import { staticSitePlugin } from '@primaries/static-site';
 import { baseServerOptions, errorShapeOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisOptions, redisPlugin } from '@primaries/service-kit';
 import { backoff, snapshotStorePlugin } from './plugins/snapshot-store';
-import portalRoutes from './routes/portal';
 import resultsRoutes from './routes/results';
+import { resultsSite } from './site';
 
 export interface ResultsAppDeps {
   /** Use this Redis client instead of connecting to REDIS_URL (tests). */
@@ -21,7 +22,7 @@ export async function buildResultsApp(config: ResultsConfig, deps: ResultsAppDep
   const app = Fastify({ ...baseServerOptions(), ...errorShapeOptions('RESULTS'), ...fastifyOptions });
   await app.register(errorHandlerPlugin, { prefix: 'RESULTS' });
   await app.register(observabilityPlugin, { service: 'results' });
-  await app.register(docsPlugin, { title: 'primaries results site', description: 'Interim and final results, turnout (shared/API.md)' });
+  await app.register(docsPlugin, { title: 'primaries results site', description: 'Interim and final results, turnout (docs/results.md)' });
   // Our own request-path client, so a close while Redis is down doesn't wait ioredis's
   // default 2 s for a dead socket to end.
   const redis = deps.redis ?? redisClient(config, { ...redisOptions('request'), disconnectTimeout: 100, retryStrategy: backoff });
@@ -29,6 +30,7 @@ export async function buildResultsApp(config: ResultsConfig, deps: ResultsAppDep
   await app.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, client: redis });
   await app.register(snapshotStorePlugin, { connection: config, prefix: config.REDIS_PREFIX, pollSeconds: config.RESULTS_POLL_SECONDS });
   await app.register(resultsRoutes, { prefix: '/api/v1/results', retryAfterSeconds: Math.min(config.RESULTS_POLL_SECONDS, 30) });
-  await app.register(portalRoutes);
+  // The portal (issue #11): hashed, precompressed assets; the page reads the API above.
+  await app.register(staticSitePlugin, { site: resultsSite, data: { voteUrl: config.VOTE_URL } });
   return app;
 }

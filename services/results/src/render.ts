@@ -83,7 +83,7 @@ export interface RenderedSnapshot {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** The public shapes of shared/API.md "Results site", from a snapshot. */
+/** The public shapes of the results site (docs/results.md), from a snapshot. */
 export function summaryBody(s: Snapshot) {
   const regions = new Map<number, { id: number; name: string; nameKk: string | null }>();
   for (const c of s.contests) if (c.regionId !== null && c.region !== null) regions.set(c.regionId, { id: c.regionId, name: c.region, nameKk: c.regionKk });
@@ -97,6 +97,13 @@ export function summaryBody(s: Snapshot) {
     final: s.final,
     turnout: s.turnout,
     pending: s.pending,
+    turnoutByHour: s.turnoutByHour,
+    /** Candidates the party-control committee removed, with when and why: the public list. */
+    removed: s.contests.flatMap((c) =>
+      c.candidates
+        .filter((x) => x.removed)
+        .map((x) => ({ contestId: c.id, candidateId: x.id, name: x.name, nameKk: x.nameKk, removedAt: x.removedAt, reason: x.removalReason })),
+    ),
     regions: [...regions.values()].sort((a, b) => a.name.localeCompare(b.name)),
     contests: s.contests.map((c) => ({
       id: c.id,
@@ -143,7 +150,7 @@ export function contestBody(s: Snapshot, c: Snapshot['contests'][number]) {
 }
 
 export function turnoutBody(s: Snapshot) {
-  return s.turnoutByRegion.map((t) => ({ regionId: t.regionId, region: t.region, regionKk: t.regionKk, eligible: t.eligible, authorized: t.authorized, voted: t.voted }));
+  return s.turnoutByRegion.map((t) => ({ regionId: t.regionId, regionCode: t.regionCode, region: t.region, regionKk: t.regionKk, eligible: t.eligible, authorized: t.authorized, voted: t.voted }));
 }
 
 export async function renderSnapshot(s: Snapshot): Promise<RenderedSnapshot> {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { commonErrorCodes } from '@primaries/service-kit';
 import { ResultsErrorCodes } from '../src/errors';
 
-// STYLE.md habit 4: the docs list every code a client can see (docs/api.md, the one list).
+// The docs list every code a client can see (docs/api.md, the one list).
 it('documents every results error code', () => {
   const doc = readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'api.md'), 'utf8');
   const { validation, notFound, internal } = commonErrorCodes('RESULTS');

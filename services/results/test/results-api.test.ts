@@ -15,6 +15,9 @@ beforeAll(async () => {
   expect(Object.keys(config)).not.toContain('DATABASE_URL');
   app = await buildResultsApp(config);
   await app.ready();
+  // The app's own Redis client connects in the background (no offline queue): wait for it,
+  // as a readiness probe would, rather than for however long the app took to register.
+  await waitFor(() => app.redis.status === 'ready', { message: 'Redis connected' });
 });
 
 afterAll(async () => {
@@ -63,9 +66,13 @@ describe('results API', () => {
 
     const turnout = (await app.inject({ url: '/api/v1/results/turnout' })).json();
     expect(turnout).toEqual([
-      { regionId: 1, region: 'Akmola', regionKk: 'Ақмола', eligible: 60, authorized: 40, voted: 30 },
-      { regionId: 2, region: 'Almaty', regionKk: 'Алматы', eligible: 40, authorized: 20, voted: 10 },
+      { regionId: 1, regionCode: 'AKM', region: 'Akmola', regionKk: 'Ақмола', eligible: 60, authorized: 40, voted: 30 },
+      { regionId: 2, regionCode: 'ALA', region: 'Almaty', regionKk: 'Алматы', eligible: 40, authorized: 20, voted: 10 },
     ]);
+    // Turnout over time and the public list of removed candidates, with when and why (issue #11).
+    expect(body.turnoutByHour.map((h: { voted: number; cumulative: number }) => [h.voted, h.cumulative])).toEqual([[25, 25], [10, 35], [5, 40]]);
+    expect(body.removed).toEqual([{ contestId: 11, candidateId: 104, name: 'Erlan D', nameKk: null, removedAt: expect.any(String), reason: 'Skipped the mandatory debates' }]);
+    expect(contest.candidates[3]).toMatchObject({ removalReason: 'Skipped the mandatory debates' });
   });
 
   it('answers 404 RESULTS_ERR_CONTEST_NOT_FOUND and 400 for a malformed id', async () => {

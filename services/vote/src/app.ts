@@ -35,7 +35,7 @@ export interface VoteAppDeps {
 
 /**
  * The vote site (vote.primaries.kz in 2020) as an app that never listens: server.ts
- * listens, tests call `inject()` (STYLE.md habit 1).
+ * listens, tests call `inject()` (no port needed).
  */
 export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
   const app = Fastify({
@@ -54,7 +54,7 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
     if (isIP(request.ip) === 0) throw new VoteErrors.BAD_CLIENT_ADDRESS();
   });
   await app.register(observabilityPlugin, { service: 'vote' });
-  await app.register(docsPlugin, { title: 'primaries vote site', description: 'Authorization and ballots (shared/API.md)' });
+  await app.register(docsPlugin, { title: 'primaries vote site', description: 'Authorization and ballots (docs/api.md)' });
   await app.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, ...(deps.redis ? { client: deps.redis } : {}) });
   await app.register(redisScriptsPlugin);
   await app.register(dbPlugin, { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, service: 'vote', ...(deps.db ? { db: deps.db } : {}) });

@@ -1,8 +1,8 @@
 import { defineError } from '@primaries/service-kit';
 
 /**
- * The vote site's error catalogue. Codes are stable and listed in the README (a test
- * checks the README lists every one). Add, never rename.
+ * The vote site's error catalogue. Codes are stable and listed in docs/api.md (a test
+ * checks it lists every one). Add, never rename.
  */
 export const VoteErrors = {
   /** Any IIN / phone / eligibility mismatch: one answer, so the endpoint is no membership oracle. */

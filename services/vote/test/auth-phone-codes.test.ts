@@ -1,6 +1,6 @@
 import { authHarness, type AuthHarness } from './auth-harness';
 
-// DOMAIN.md: the list of Kazakh mobile codes lives in configuration (PHONE_MOBILE_CODES),
+// The election's rules: the list of Kazakh mobile codes lives in configuration (PHONE_MOBILE_CODES),
 // so a new operator code needs no release.
 describe('PHONE_MOBILE_CODES', () => {
   let h: AuthHarness;

@@ -1,7 +1,7 @@
 import type { Lang } from '@primaries/i18n';
 import { type ApiResult, apiRequest } from '@primaries/ui';
 
-/** GET /api/v1/ballot, as shared/API.md describes it (names in the Accept-Language asked for). */
+/** GET /api/v1/ballot, as docs/voting.md describes it (names in the Accept-Language asked for). */
 export interface Ballot {
   election: { id: number; name: string; opensAt: string; closesAt: string; state: 'scheduled' | 'open' | 'closed' };
   contests: Contest[];
@@ -37,7 +37,7 @@ export interface ContestReceipt {
 }
 export type ReceiptStatus = 'queued' | 'recorded' | 'counted' | 'rejected';
 
-/** The votes answer: one receipt per contest ballot (shared/API.md "Added in v1"). */
+/** The votes answer: one receipt per contest ballot (docs/voting.md). */
 interface VoteAnswer {
   receipts: ContestReceipt[];
   status: 'queued';

@@ -73,12 +73,14 @@ beforeAll(async () => {
   await db
     .insertInto('participation')
     .values([
-      { member_id: m[1]!, contest_id: N, channel: 'online', polling_station_id: null },
-      { member_id: m[1]!, contest_id: R1, channel: 'online', polling_station_id: null },
-      { member_id: m[2]!, contest_id: N, channel: 'online', polling_station_id: null },
-      { member_id: m[3]!, contest_id: R1, channel: 'online', polling_station_id: null },
-      { member_id: m[9]!, contest_id: N, channel: 'online', polling_station_id: null },
-      { member_id: m[10]!, contest_id: N, channel: 'paper', polling_station_id: station.id },
+      // Hours (turnout over time): m1 first at 09:00 (its second contest at 10:00 does not count again),
+      // m2 and m3 at 10:00, m9 online and m10 on paper at 12:00; nobody at 11:00.
+      { member_id: m[1]!, contest_id: N, channel: 'online', polling_station_id: null, recorded_hour: '2026-10-01T09:00:00Z' },
+      { member_id: m[1]!, contest_id: R1, channel: 'online', polling_station_id: null, recorded_hour: '2026-10-01T10:00:00Z' },
+      { member_id: m[2]!, contest_id: N, channel: 'online', polling_station_id: null, recorded_hour: '2026-10-01T10:00:00Z' },
+      { member_id: m[3]!, contest_id: R1, channel: 'online', polling_station_id: null, recorded_hour: '2026-10-01T10:00:00Z' },
+      { member_id: m[9]!, contest_id: N, channel: 'online', polling_station_id: null, recorded_hour: '2026-10-01T12:00:00Z' },
+      { member_id: m[10]!, contest_id: N, channel: 'paper', polling_station_id: station.id, recorded_hour: '2026-10-01T12:00:00Z' },
     ])
     .execute();
 
@@ -102,6 +104,7 @@ beforeAll(async () => {
   await protocol(station.id, 'accepted', 3, 1, [[A, 1], [C, 2], [D, 1]]);
   await protocol(station2.id, 'draft', 100, 0, [[B, 100]]);
   // Candidate D of the national list was removed by the party-control committee.
+  await db.updateTable('candidates').set({ full_name_kk: 'Әйгерім' }).where('id', '=', A).execute();
   await db.updateTable('candidates').set({ status: 'removed', removed_at: new Date(), removal_reason: 'skipped debates' }).where('id', '=', D).execute();
 });
 
@@ -155,6 +158,25 @@ describe('results rebuild', () => {
     expect(snap.turnout).toEqual({ eligible: 10, authorized: 7, voted: 5 });
     const byRegion = Object.fromEntries(snap.turnoutByRegion.map((t) => [t.regionId, [t.eligible, t.authorized, t.voted]]));
     expect(byRegion).toEqual({ [r1!]: [6, 5, 3], [r2!]: [4, 2, 2] });
+    expect(snap.turnoutByRegion.map((t) => t.regionCode)).toEqual([`R1-${el.electionId}`, `R2-${el.electionId}`]);
+  });
+
+  it("reports turnout by the hour of each voter's first participation, counts only", () => {
+    expect(snap.turnoutByHour).toEqual([
+      { hour: '2026-10-01T09:00:00.000Z', voted: 1, cumulative: 1 },
+      { hour: '2026-10-01T10:00:00.000Z', voted: 2, cumulative: 3 },
+      { hour: '2026-10-01T12:00:00.000Z', voted: 2, cumulative: 5 },
+    ]);
+  });
+
+  it('says when and why a candidate was removed, and gives names in Kazakh', () => {
+    const n = snap.contests.find((c) => c.id === el.contests.national)!;
+    const d = n.candidates.find((c) => c.id === D)!;
+    expect(d.removalReason).toBe('skipped debates');
+    expect(Date.parse(d.removedAt!)).toBeGreaterThan(Date.now() - 600_000);
+    expect(n.candidates.filter((c) => c.id !== D).map((c) => [c.removedAt, c.removalReason])).toEqual([[null, null], [null, null], [null, null]]);
+    expect(n.candidates.find((c) => c.id === A)!.nameKk).toBe('Әйгерім');
+    expect(n.candidates.find((c) => c.id === B)!.nameKk).toBeNull();
   });
 
   it('leaves contests without ballots at zero', () => {

@@ -1,5 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
-import type { Timestamp } from './election.table';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 export type Channel = 'online' | 'paper';
 
@@ -9,7 +8,8 @@ export interface ParticipationTable {
   contest_id: number;
   channel: Channel;
   polling_station_id: number | null;
-  recorded_hour: Generated<Timestamp>;
+  /** The hour the participation was recorded (a default); tests may set it. */
+  recorded_hour: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 export type Participation = Selectable<ParticipationTable>;
 export type NewParticipation = Insertable<ParticipationTable>;

@@ -36,7 +36,7 @@ function serveEntry(request: FastifyRequest, reply: FastifyReply, entry: CachedR
  * The results site (RESULTS_HOST): proxied to the results service, with GET answers kept in
  * gateway memory for their Cache-Control lifetime (see ResultsCache). The rate limit is in
  * process memory and applies only to requests that reach the upstream: hits cost no Redis
- * round trip (which would halve throughput, MEASUREMENTS.md) and results traffic never
+ * round trip (which would halve throughput, as measured in development) and results traffic never
  * touches the Redis that carries the vote queue.
  */
 export default async function resultsSite(app: FastifyInstance, opts: ResultsSiteOptions) {

@@ -6,7 +6,7 @@ import { type Database, membersAuthorizedFromIp } from '@primaries/db';
 import { bindAddress } from '@primaries/redis-protocols';
 
 /**
- * "One vote = one IIN, one mobile number, one IP address" (DOMAIN.md). An address that
+ * "One vote = one IIN, one mobile number, one IP address" (docs/auth.md). An address that
  * has authorized AUTH_MAX_MEMBERS_PER_IP members in an election is refused for any other
  * member; addresses in AUTH_IP_ALLOWLIST (polling stations, party offices) are exempt.
  * Redis holds the per-address member set for speed; Postgres `authorizations` is the

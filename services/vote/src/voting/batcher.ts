@@ -14,7 +14,7 @@ interface Pending {
  * Gathers the votes accepted during one event-loop tick into ONE BullMQ job (flushed by
  * setImmediate, or as soon as `max` votes are waiting). BullMQ costs ~70 µs of Redis time
  * per job whatever its size, so many votes per job is what keeps the queue ahead of the
- * voters (shared/MEASUREMENTS.md). A request's votes are never split across jobs, and its
+ * voters (docs/voting.md). A request's votes are never split across jobs, and its
  * promise settles only once the job is in Redis.
  */
 export class VoteBatcher {

@@ -9,7 +9,7 @@ export interface SignInValues {
   phone: string;
 }
 
-/** The IIN's problem as a message, or null: length first, then the check digit (DOMAIN.md). */
+/** The IIN's problem as a message, or null: length first, then the check digit. */
 export function iinProblem(iin: string): { key: MessageKey; count?: number } | null {
   if (!iin) return { key: 'vote.field.required' };
   if (iin.length !== 12) return { key: 'vote.field.iinLength', count: iin.length };

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '@primaries/db';
 import { checkQuotas, competitionRanks, isYouth } from '@primaries/domain';
-import type { CandidateResult, ContestResult, RegionTurnout, SnapshotDraft } from '@primaries/results-model';
+import type { CandidateResult, ContestResult, HourTurnout, RegionTurnout, SnapshotDraft } from '@primaries/results-model';
 
 export interface BuildOptions {
   /** Tally this election; by default the one that opens last (the current one). */
@@ -40,13 +40,13 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
   if (!election) return null;
 
   const [regions, districts, contests, candidates] = await Promise.all([
-    db.selectFrom('regions').select(['id', 'name', 'name_kk']).execute(),
+    db.selectFrom('regions').select(['id', 'code', 'name', 'name_kk']).execute(),
     db.selectFrom('districts').select(['id', 'name', 'name_kk']).execute(),
     db.selectFrom('contests').selectAll().where('election_id', '=', election.id).orderBy('id').execute(),
     db
       .selectFrom('candidates')
       .innerJoin('contests', 'contests.id', 'candidates.contest_id')
-      .select(['candidates.id', 'candidates.contest_id', 'candidates.full_name', 'candidates.gender', 'candidates.birth_date', 'candidates.ballot_order', 'candidates.status'])
+      .select(['candidates.id', 'candidates.contest_id', 'candidates.full_name', 'candidates.full_name_kk', 'candidates.gender', 'candidates.birth_date', 'candidates.ballot_order', 'candidates.status', 'candidates.removed_at', 'candidates.removal_reason'])
       .where('contests.election_id', '=', election.id)
       .orderBy('candidates.contest_id')
       .orderBy('candidates.ballot_order')
@@ -75,17 +75,19 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
       from paper_protocols
       where status = 'accepted' and contest_id = any(${contestIds}::int[])
       group by 1`.execute(db),
-    sql<{ region_id: number; eligible: number; authorized: number; voted: number }>`
+    // Turnout by region and by the hour of each voter's first participation, in one pass:
+    // a row per (region, hour), the hour null for members who have not voted.
+    sql<{ region_id: number; hour: Date | null; eligible: number; authorized: number; voted: number }>`
       with a as (select distinct member_id from authorizations where election_id = ${election.id}),
-           v as (select distinct member_id from participation where contest_id = any(${contestIds}::int[]))
-      select m.region_id,
+           v as (select member_id, min(recorded_hour) as hour from participation where contest_id = any(${contestIds}::int[]) group by member_id)
+      select m.region_id, v.hour,
              count(*) filter (where m.status = 'active' and m.admitted_at < ${election.freeze_date}::date)::int as eligible,
              count(a.member_id)::int as authorized,
              count(v.member_id)::int as voted
       from members m
       left join a on a.member_id = m.id
       left join v on v.member_id = m.id
-      group by 1`.execute(db),
+      group by 1, 2`.execute(db),
     // Recorded but not yet released (sealed): pending, not counted.
     sql<{ contest_id: number; n: number }>`
       select contest_id, count(*)::int as n from sealed_ballots where contest_id = any(${contestIds}::int[]) group by 1`.execute(db),
@@ -122,6 +124,7 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
       return {
         id: c.id,
         name: c.full_name,
+        nameKk: c.full_name_kk,
         ballotOrder: c.ballot_order,
         votes: o + p,
         online: o,
@@ -130,6 +133,8 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
         woman: c.gender === 'F',
         youth: isYouth(c.birth_date, election.election_day),
         removed,
+        removedAt: removed && c.removed_at ? new Date(c.removed_at).toISOString() : null,
+        removalReason: removed ? c.removal_reason : null,
       };
     });
     const active = rows.filter((r) => !r.removed);
@@ -175,13 +180,28 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
 
   // Regions of this election: those its contests name (members elsewhere are not its voters).
   const electionRegionIds = new Set(contests.map((c) => c.region_id).filter((id): id is number => id !== null));
-  const byRegion = new Map(turnoutRows.rows.map((r) => [r.region_id, r]));
+  const regionSet = electionRegionIds.size ? electionRegionIds : null;
+  const byRegion = new Map<number, { eligible: number; authorized: number; voted: number }>();
+  const byHour = new Map<number, number>();
+  for (const r of turnoutRows.rows) {
+    const t = byRegion.get(r.region_id) ?? { eligible: 0, authorized: 0, voted: 0 };
+    byRegion.set(r.region_id, { eligible: t.eligible + r.eligible, authorized: t.authorized + r.authorized, voted: t.voted + r.voted });
+    if (r.hour !== null && r.voted > 0 && (!regionSet || regionSet.has(r.region_id))) {
+      const h = new Date(r.hour).getTime();
+      byHour.set(h, (byHour.get(h) ?? 0) + r.voted);
+    }
+  }
+  let cumulative = 0;
+  const turnoutByHour: HourTurnout[] = [...byHour.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([h, voted]) => ({ hour: new Date(h).toISOString(), voted, cumulative: (cumulative += voted) }));
   const turnoutByRegion: RegionTurnout[] = [...electionRegionIds]
     .map((id) => {
       const r = byRegion.get(id);
       const region = regionById.get(id);
       return {
         regionId: id,
+        regionCode: region?.code ?? null,
         region: region?.name ?? String(id),
         regionKk: region?.name_kk ?? null,
         eligible: r?.eligible ?? 0,
@@ -190,9 +210,9 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
       };
     })
     .sort((a, b) => a.region.localeCompare(b.region));
-  const regionSet = electionRegionIds.size ? electionRegionIds : null;
-  const turnout = turnoutRows.rows
-    .filter((r) => !regionSet || regionSet.has(r.region_id))
+  const turnout = [...byRegion.entries()]
+    .filter(([id]) => !regionSet || regionSet.has(id))
+    .map(([, r]) => r)
     .reduce((t, r) => ({ eligible: t.eligible + r.eligible, authorized: t.authorized + r.authorized, voted: t.voted + r.voted }), { eligible: 0, authorized: 0, voted: 0 });
 
   const refreshSeconds = opts.refreshSeconds ?? election.results_refresh_seconds;
@@ -218,6 +238,7 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
     turnoutByRegion,
     // Accepted online but not yet released into the count: sealed, plus still queued.
     pending: sealed.rows.reduce((n, r) => n + r.n, 0) + (opts.queued ?? 0),
+    turnoutByHour,
     contests: contestResults,
   };
 }

@@ -1,7 +1,8 @@
 import { common } from './common';
 import { errors } from './errors';
+import { portal } from './portal';
 import { sms } from './sms';
 import { vote } from './vote';
 
 /** Every ru message, flat: one key per message, the area first (`vote.signin.title`). */
-export const ru = { ...common, ...errors, ...sms, ...vote };
+export const ru = { ...common, ...errors, ...portal, ...sms, ...vote };

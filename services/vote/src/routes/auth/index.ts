@@ -75,7 +75,7 @@ function sessionOf(r: { memberId: string; electionId: number }, ip: string, plac
 }
 
 /**
- * POST /api/v1/auth/code and /api/v1/auth/verify (shared/API.md): IIN + registered phone
+ * POST /api/v1/auth/code and /api/v1/auth/verify (docs/auth.md): IIN + registered phone
  * → one-time code by SMS → bearer token. Rules and limits: docs/auth.md.
  */
 export default async function authRoutes(parent: FastifyInstance): Promise<void> {
