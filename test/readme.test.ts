@@ -55,7 +55,7 @@ describe('README and docs', () => {
     const prefixes = new Set<string>();
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
-      for (const m of text.matchAll(/['"`]((?:GATEWAY|VOTE|RESULTS|WORKER)_ERR_[A-Z0-9_]+)['"`]/g)) used.add(m[1]!);
+      for (const m of text.matchAll(/['"`]((?:GATEWAY|VOTE|RESULTS|WORKER|ADMIN)_ERR_[A-Z0-9_]+)['"`]/g)) used.add(m[1]!);
       for (const m of text.matchAll(/errorHandlerPlugin,\s*\{\s*prefix:\s*'([A-Z]+)'/g)) prefixes.add(m[1]!);
     }
     // Codes every service answers with through the shared error handler.

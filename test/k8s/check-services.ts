@@ -15,8 +15,8 @@ type Env = Record<string, string>;
 /** Variables the migration Job's commands read (`db migrate`, `db grants`, `start --prepare-only`). */
 const MIGRATE_KEYS = ['NODE_ENV', 'LOG_LEVEL', 'DATABASE_URL'];
 const MIGRATE_COMMANDS = [['packages/cli/src/main.ts', 'db', 'migrate'], ['packages/cli/src/main.ts', 'db', 'grants'], ['packages/cli/src/start.ts', '--prepare-only']];
-const PORT_VAR: Record<ServiceName, string> = { gateway: 'GATEWAY_PORT', vote: 'VOTE_PORT', results: 'RESULTS_PORT', worker: 'WORKER_PORT' };
-const BIND_VAR: Record<ServiceName, string> = { gateway: 'GATEWAY_BIND', vote: 'VOTE_BIND', results: 'RESULTS_BIND', worker: 'WORKER_BIND' };
+const PORT_VAR: Record<ServiceName, string> = { gateway: 'GATEWAY_PORT', vote: 'VOTE_PORT', results: 'RESULTS_PORT', worker: 'WORKER_PORT', admin: 'ADMIN_PORT' };
+const BIND_VAR: Record<ServiceName, string> = { gateway: 'GATEWAY_BIND', vote: 'VOTE_BIND', results: 'RESULTS_BIND', worker: 'WORKER_BIND', admin: 'ADMIN_BIND' };
 
 /** The probe paths of a service: liveness on its health path, readiness on the matching /ready. */
 export function probePaths(service: ServiceName): { health: string; ready: string } {
@@ -142,7 +142,7 @@ export function checkServiceContainers(objs: K8sObject[]): { problems: string[];
 function checkUpstreams(objs: K8sObject[], envs: Map<ServiceName, Env>, problems: string[]): void {
   const gw = envs.get('gateway');
   if (!gw) return;
-  for (const [variable, target] of [['VOTE_UPSTREAM', 'vote'], ['RESULTS_UPSTREAM', 'results']] as const) {
+  for (const [variable, target] of [['VOTE_UPSTREAM', 'vote'], ['RESULTS_UPSTREAM', 'results'], ['ADMIN_UPSTREAM', 'admin']] as const) {
     const raw = gw[variable];
     if (!raw) {
       problems.push(`gateway: ${variable} is not set`);

@@ -8,6 +8,7 @@ import { type TestDatabase, type TestRedis, createTestDatabase, createTestRedis 
 import { buildGatewayApp } from '../../services/gateway/src/app';
 import { buildResultsApp } from '../../services/results/src/app';
 import { buildVoteApp } from '../../services/vote/src/app';
+import { buildAdminApp } from '../../services/admin/src/app';
 import { observabilityPlugin } from '../../packages/service-kit/src';
 import { containerEnv, probePaths, probeTarget } from './check-services';
 import { type Container, type Probe, ROOT, find, hasKubectl, podTemplate, render } from './manifests';
@@ -46,6 +47,7 @@ async function build(service: ServiceName): Promise<FastifyInstance> {
   if (service === 'gateway') app = await buildGatewayApp(loadConfig('gateway', env));
   else if (service === 'vote') app = await buildVoteApp(loadConfig('vote', env));
   else if (service === 'results') app = await buildResultsApp(loadConfig('results', env));
+  else if (service === 'admin') app = await buildAdminApp(loadConfig('admin', env));
   else {
     // The worker has no app builder: its main.ts serves the shared observability plugin.
     expect(readFileSync(path.join(ROOT, 'services/worker/src/main.ts'), 'utf8')).toMatch(/register\(observabilityPlugin, \{ service: 'worker' \}\)/);
@@ -82,7 +84,7 @@ async function probe(service: ServiceName, app: FastifyInstance, p: Probe | unde
 }
 
 describeIfKubectl('probes of the Kubernetes manifests', () => {
-  it.each(['gateway', 'vote', 'results', 'worker'] as const)('%s answers its liveness and readiness probes', async (service) => {
+  it.each(['gateway', 'vote', 'results', 'worker', 'admin'] as const)('%s answers its liveness and readiness probes', async (service) => {
     const app = await build(service);
     const c = containerOf(service);
     const { health, ready } = probePaths(service);

@@ -6,6 +6,7 @@ import { registerMembersCommands } from './commands/members';
 import { registerSmsCommands } from './commands/sms';
 import { registerResultsCommands } from './commands/results';
 import { registerDeadLetterCommands } from './commands/dead-letters';
+import { registerStaffCommands } from './commands/staff';
 import { databaseUrl } from './env';
 import { StoreUnreachable, errorLine, requirePostgres, requireRedis, useStackState } from './stores';
 
@@ -24,6 +25,7 @@ registerMembersCommands(program);
 registerSmsCommands(program);
 registerResultsCommands(program);
 registerDeadLetterCommands(program);
+registerStaffCommands(program);
 
 type Store = 'postgres' | 'redis';
 /** The stores each command needs, checked before it runs (a command not listed checks none). */

@@ -254,6 +254,7 @@ async function main(): Promise<number> {
         `up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         ...(opts.services.includes('gateway') && opts.services.includes('vote') ? [`  vote site      ${at(voteHost)}`] : []),
         ...(opts.services.includes('gateway') && opts.services.includes('results') ? [`  results site   ${at(resultsHost)}`] : []),
+        ...(opts.services.includes('gateway') && opts.services.includes('admin') ? [`  officials      ${at(env.ADMIN_HOST || 'admin.localhost')}   (pnpm primaries staff add --role organizer)`] : []),
         ...selected.map((s) => `  ${s.name.padEnd(14)} http://127.0.0.1:${ports[s.name]}  (${s.name === 'gateway' ? '/_gateway/health …' : `/health /ready /metrics${s.name === 'worker' ? '' : ' /docs'}`})`),
         `  Postgres       ${safeUrl(databaseUrl)}`,
         `  Redis          ${process.env.REDIS_SENTINELS ? `the master ${env.REDIS_SENTINEL_NAME || 'mymaster'} of the sentinels ${process.env.REDIS_SENTINELS}` : safeUrl(redisUrl)}`,

@@ -125,14 +125,19 @@ export const gatewaySchema = z
     GATEWAY_BIND: z.string().default('0.0.0.0'),
     VOTE_HOST: z.string().min(1).default('vote.localhost'),
     RESULTS_HOST: z.string().min(1).default('localhost'),
+    /** The officials' site (issue #12): reaches only the admin service. */
+    ADMIN_HOST: z.string().min(1).default('admin.localhost'),
     VOTE_UPSTREAM: z.string().url().default('http://127.0.0.1:3001'),
     RESULTS_UPSTREAM: z.string().url().default('http://127.0.0.1:3002'),
+    ADMIN_UPSTREAM: z.string().url().default('http://127.0.0.1:3004'),
     TRUSTED_PROXIES: cidrList.optional(),
     /** Requests per client address per window on the vote site (Redis-backed, shared by all gateway instances). */
     RATE_LIMIT_VOTE_MAX: z.coerce.number().int().min(1).default(120),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     /** Requests per client address per window on the results site (served from cache, so generous). */
     RATE_LIMIT_RESULTS_MAX: z.coerce.number().int().min(1).default(600),
+    /** Requests per client address per window on the officials' site (a few hundred staff; Redis-backed). */
+    RATE_LIMIT_ADMIN_MAX: z.coerce.number().int().min(1).default(300),
     /** Cache results answers in gateway memory for their Cache-Control lifetime. */
     RESULTS_GATEWAY_CACHE: bool.default(true),
     /** Upper bound of the gateway's results cache (bodies + headers), LRU beyond it. */
@@ -265,12 +270,52 @@ export const workerSchema = z.object({
   }
 });
 
+export const adminSchema = z
+  .object({
+    ...common,
+    ...database,
+    ADMIN_PORT: z.coerce.number().int().min(1).max(65535).default(3004),
+    ADMIN_BIND: z.string().default('127.0.0.1'),
+    TRUSTED_PROXIES: cidrList.optional(),
+    /** The officials' site as staff reach it: enrolment links and the cookie's Secure flag follow it. */
+    ADMIN_PUBLIC_URL: z.string().url().default('http://admin.localhost:8080/'),
+    /**
+     * Signs the console's session cookies (HMAC). Required in production; the same on every
+     * admin instance. Outside production a publicly known development secret stands in.
+     */
+    ADMIN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    /** A session ends after this long without a request… */
+    ADMIN_SESSION_IDLE_SECONDS: z.coerce.number().int().min(30).default(30 * 60),
+    /** …and this long after sign-in in any case. */
+    ADMIN_SESSION_MAX_SECONDS: z.coerce.number().int().min(60).default(12 * 3600),
+    /** How long an enrolment link works. */
+    ADMIN_ENROL_TTL_SECONDS: z.coerce.number().int().min(60).default(72 * 3600),
+    /** Failed sign-ins in a row after which an account is locked for ADMIN_LOCKOUT_SECONDS. */
+    ADMIN_LOCKOUT_AFTER: z.coerce.number().int().min(1).default(5),
+    ADMIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+    /** Requests per client address per minute at the admin service itself (behind the gateway's limit). */
+    ADMIN_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
+    /** Sign-in attempts per client address per 15 minutes. */
+    ADMIN_SIGNIN_RATE_MAX: z.coerce.number().int().min(1).default(30),
+  })
+  .transform(withTrustedProxies)
+  .superRefine((c, ctx) => {
+    if (!c.ADMIN_SECRET && c.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_SECRET'], message: 'required when NODE_ENV=production (a random secret of 32+ characters)' });
+    }
+  })
+  .transform((c) => ({ ...c, ADMIN_SECRET: c.ADMIN_SECRET ?? DEVELOPMENT_ADMIN_SECRET }));
+
+/** The stand-in ADMIN_SECRET outside production: known to all, so never a secret. */
+export const DEVELOPMENT_ADMIN_SECRET = 'development-only-admin-secret-not-a-secret';
+
 export type GatewayConfig = Readonly<z.infer<typeof gatewaySchema>>;
 export type VoteConfig = Readonly<z.infer<typeof voteSchema>>;
 export type ResultsConfig = Readonly<z.infer<typeof resultsSchema>>;
 export type WorkerConfig = Readonly<z.infer<typeof workerSchema>>;
+export type AdminConfig = Readonly<z.infer<typeof adminSchema>>;
 
-export const schemas = { gateway: gatewaySchema, vote: voteSchema, results: resultsSchema, worker: workerSchema } as const;
+export const schemas = { gateway: gatewaySchema, vote: voteSchema, results: resultsSchema, worker: workerSchema, admin: adminSchema } as const;
 export type ServiceName = keyof typeof schemas;
 
 export class ConfigError extends Error {

@@ -7,6 +7,7 @@ import type { AuthorizationTable, MemberTable } from './tables/member.table';
 import type { BallotTable, ParticipationTable, ReceiptTable, RecordedVoteBatchTable, SealedBallotTable } from './tables/vote.table';
 import type { PaperProtocolTable, PaperProtocolVoteTable, PollingStationTable } from './tables/paper.table';
 import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
+import type { StaffEnrolmentTable, StaffTable } from './tables/staff.table';
 
 /** The one Database interface (Kysely's own example layout). */
 export interface Database {
@@ -27,6 +28,8 @@ export interface Database {
   paper_protocol_votes: PaperProtocolVoteTable;
   complaints: ComplaintTable;
   audit_events: AuditEventTable;
+  staff: StaffTable;
+  staff_enrolments: StaffEnrolmentTable;
 }
 
 // Date-only columns stay 'YYYY-MM-DD' strings: a birth date or freeze date has no time zone.

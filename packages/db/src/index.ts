@@ -16,3 +16,7 @@ export * from './repositories/ballots.repository';
 export * from './repositories/receipts.repository';
 export * from './repositories/vote-batches.repository';
 export * from './repositories/sealed-ballots.repository';
+export type * from './tables/staff.table';
+export * from './repositories/staff.repository';
+export * from './repositories/audit.repository';
+export * from './audit/chain';

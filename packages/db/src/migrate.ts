@@ -3,6 +3,7 @@ import * as initial from './migrations/2026-11-21T0000-initial';
 import * as receipts from './migrations/2026-12-03T0200-receipts';
 import * as sealedBallots from './migrations/2026-12-03T0210-sealed-ballots';
 import * as receiptsHotUpdates from './migrations/2026-12-03T0220-receipts-hot-updates';
+import * as staffAudit from './migrations/2026-12-03T0300-staff-audit';
 import * as candidateNameKk from './migrations/2026-12-03T0400-candidate-name-kk';
 
 // Migrations are listed here rather than read from disk, so they run the same under
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T0200-receipts': receipts,
   '2026-12-03T0210-sealed-ballots': sealedBallots,
   '2026-12-03T0220-receipts-hot-updates': receiptsHotUpdates,
+  '2026-12-03T0300-staff-audit': staffAudit,
   '2026-12-03T0400-candidate-name-kk': candidateNameKk,
 };
 

@@ -12,6 +12,7 @@ import { requestLogPlugin } from './plugins/request-log';
 import { ResultsCache } from './plugins/results-cache';
 import { SITE_PREFIX, UNKNOWN_HOST_PREFIX, hostRewriter, requestId } from './routing';
 import resultsSite from './routes/results';
+import adminSite from './routes/admin';
 import unknownHost from './routes/unknown-host';
 import voteSite from './routes/vote';
 
@@ -52,7 +53,7 @@ async function purgeOnNewSnapshot(app: FastifyInstance, cache: ResultsCache, con
 }
 
 export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
-  const rewriteUrl = hostRewriter({ vote: config.VOTE_HOST, results: config.RESULTS_HOST });
+  const rewriteUrl = hostRewriter({ vote: config.VOTE_HOST, results: config.RESULTS_HOST, admin: config.ADMIN_HOST });
   const app = Fastify({
     ...baseServerOptions(),
     ...errorShapeOptions('GATEWAY'),
@@ -106,6 +107,7 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
 
   await app.register(voteSite, { prefix: SITE_PREFIX.vote, config, metrics });
   await app.register(resultsSite, { prefix: SITE_PREFIX.results, config, metrics, cache });
+  await app.register(adminSite, { prefix: SITE_PREFIX.admin, config, metrics });
   await app.register(unknownHost, { prefix: UNKNOWN_HOST_PREFIX });
   return app;
 }

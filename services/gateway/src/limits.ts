@@ -24,6 +24,11 @@ export const ROUTE_BODY_LIMITS: Record<Site, ReadonlyArray<{ method: 'POST' | 'P
     { method: 'POST', url: '/api/v1/votes', bodyLimit: DEFAULT_BODY_LIMIT },
   ],
   results: [],
+  admin: [
+    { method: 'POST', url: '/api/v1/auth/sign-in', bodyLimit: 4 * 1024 },
+    { method: 'POST', url: '/api/v1/enrolment/start', bodyLimit: 4 * 1024 },
+    { method: 'POST', url: '/api/v1/enrolment/complete', bodyLimit: 4 * 1024 },
+  ],
 };
 
 /** Body media types the gateway forwards (every API takes JSON; `; charset=…` is accepted). */

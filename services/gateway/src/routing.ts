@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** The sites behind the gateway, picked by the Host header. */
-export type Site = 'vote' | 'results';
+export type Site = 'vote' | 'results' | 'admin';
 
 /**
  * Internal path prefixes the router sees after `rewriteUrl`. The public path space of each
  * site stays untouched (so `/health` on the vote host is the vote service's own /health);
  * the gateway's own endpoints live under `/_gateway/` on any host.
  */
-export const SITE_PREFIX = { vote: '/__vote', results: '/__results' } as const satisfies Record<Site, string>;
+export const SITE_PREFIX = { vote: '/__vote', results: '/__results', admin: '/__admin' } as const satisfies Record<Site, string>;
 export const UNKNOWN_HOST_PREFIX = '/__unknown';
 export const OWN_PREFIX = '/_gateway';
 
@@ -35,7 +35,8 @@ export function normalizeHost(host: string | undefined): string {
 export function hostRewriter(hosts: Record<Site, string>) {
   const vote = normalizeHost(hosts.vote);
   const results = normalizeHost(hosts.results);
-  if (vote === results) throw new Error('VOTE_HOST and RESULTS_HOST must differ');
+  const admin = normalizeHost(hosts.admin);
+  if (new Set([vote, results, admin]).size !== 3) throw new Error('VOTE_HOST, RESULTS_HOST and ADMIN_HOST must differ');
   return function rewriteUrl(req: IncomingMessage): string {
     const url = req.url ?? '/';
     if (url === OWN_PREFIX || url.startsWith(`${OWN_PREFIX}/`) || url.startsWith(`${OWN_PREFIX}?`)) {
@@ -47,6 +48,7 @@ export function hostRewriter(hosts: Record<Site, string>) {
     const path = url.startsWith('/') ? url : `/${url}`;
     if (host === vote) return SITE_PREFIX.vote + path;
     if (host === results) return SITE_PREFIX.results + path;
+    if (host === admin) return SITE_PREFIX.admin + path;
     return UNKNOWN_HOST_PREFIX + path;
   };
 }

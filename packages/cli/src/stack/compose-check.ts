@@ -204,7 +204,7 @@ export function checkCompose(compose: ComposeFile, root: string, vars: Env = {})
 
   // Ports: each service listens where its config says, the gateway's upstreams and the
   // healthchecks agree with that, and only the gateway is published.
-  const portVar: Record<ServiceName, string> = { gateway: 'GATEWAY_PORT', vote: 'VOTE_PORT', results: 'RESULTS_PORT', worker: 'WORKER_PORT' };
+  const portVar: Record<ServiceName, string> = { gateway: 'GATEWAY_PORT', vote: 'VOTE_PORT', results: 'RESULTS_PORT', worker: 'WORKER_PORT', admin: 'ADMIN_PORT' };
   const listenPort = (name: ServiceName): number | undefined => {
     const env = envs.get(name);
     if (!env) return undefined;
@@ -239,7 +239,7 @@ export function checkCompose(compose: ComposeFile, root: string, vars: Env = {})
         return undefined;
       }
     })();
-    for (const [upstream, target, bindVar] of [['VOTE_UPSTREAM', 'vote', 'VOTE_BIND'], ['RESULTS_UPSTREAM', 'results', 'RESULTS_BIND']] as const) {
+    for (const [upstream, target, bindVar] of [['VOTE_UPSTREAM', 'vote', 'VOTE_BIND'], ['RESULTS_UPSTREAM', 'results', 'RESULTS_BIND'], ['ADMIN_UPSTREAM', 'admin', 'ADMIN_BIND']] as const) {
       if (!cfg) break;
       const u = portOfUrl(cfg[upstream]);
       if (u?.host !== target) problems.push(`gateway: ${upstream} host is ${u?.host}, not the ${target} service`);

@@ -3,7 +3,7 @@ import { loadConfig } from '@primaries/config';
 import type { ServiceName } from '@primaries/config';
 
 /**
- * The four processes of the stack: entry files (relative to the repository root), log
+ * The processes of the stack: entry files (relative to the repository root), log
  * colours, and the path of their own liveness check (the gateway routes /health by Host
  * to the sites, and answers for itself under /_gateway/ on any host).
  */
@@ -12,6 +12,7 @@ export const SERVICES: readonly { name: ServiceName; entry: string; color: strin
   { name: 'vote', entry: 'services/vote/src/server.ts', color: 'green', healthPath: '/health' },
   { name: 'results', entry: 'services/results/src/server.ts', color: 'cyan', healthPath: '/health' },
   { name: 'worker', entry: 'services/worker/src/main.ts', color: 'yellow', healthPath: '/health' },
+  { name: 'admin', entry: 'services/admin/src/server.ts', color: 'blue', healthPath: '/health' },
 ];
 
 export interface StackPorts {
@@ -19,17 +20,18 @@ export interface StackPorts {
   vote: number;
   results: number;
   worker: number;
+  admin: number;
 }
 
 type Env = Record<string, string | undefined>;
 
-/** Ports from the environment with each service's own config defaults (8080, 3001, 3002, 3003). */
+/** Ports from the environment with each service's own config defaults (8080, 3001, 3002, 3003, 3004). */
 export function stackPorts(env: Env): StackPorts {
   const pick = (name: string, fallback: number) => {
     const v = env[name];
     return v ? Number(v) : fallback;
   };
-  return { gateway: pick('GATEWAY_PORT', 8080), vote: pick('VOTE_PORT', 3001), results: pick('RESULTS_PORT', 3002), worker: pick('WORKER_PORT', 3003) };
+  return { gateway: pick('GATEWAY_PORT', 8080), vote: pick('VOTE_PORT', 3001), results: pick('RESULTS_PORT', 3002), worker: pick('WORKER_PORT', 3003), admin: pick('ADMIN_PORT', 3004) };
 }
 
 /**
@@ -46,8 +48,10 @@ export function serviceEnv(env: Env, urls: { databaseUrl: string; redisUrl: stri
     VOTE_PORT: String(ports.vote),
     RESULTS_PORT: String(ports.results),
     WORKER_PORT: String(ports.worker),
+    ADMIN_PORT: String(ports.admin),
     VOTE_UPSTREAM: env.VOTE_UPSTREAM || `http://127.0.0.1:${ports.vote}`,
     RESULTS_UPSTREAM: env.RESULTS_UPSTREAM || `http://127.0.0.1:${ports.results}`,
+    ADMIN_UPSTREAM: env.ADMIN_UPSTREAM || `http://127.0.0.1:${ports.admin}`,
   };
   return out;
 }

@@ -1,3 +1,4 @@
+import { admin } from './admin';
 import { common } from './common';
 import { errors } from './errors';
 import { portal } from './portal';
@@ -5,4 +6,4 @@ import { sms } from './sms';
 import { vote } from './vote';
 
 /** Every kk message, flat: one key per message, the area first (`vote.signin.title`). */
-export const kk = { ...common, ...errors, ...portal, ...sms, ...vote };
+export const kk = { ...admin, ...common, ...errors, ...portal, ...sms, ...vote };

@@ -1,0 +1,72 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Redis } from 'ioredis';
+import type { AdminConfig } from '@primaries/config';
+import type { Database } from '@primaries/db';
+import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin } from '@primaries/service-kit';
+import { AdminErrors } from './errors';
+import { staffAuthPlugin } from './plugins/staff-auth';
+import authRoutes from './routes/auth';
+import enrolmentRoutes from './routes/enrolment';
+import staffRoutes from './routes/staff';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    adminConfig: AdminConfig;
+  }
+}
+
+export interface AdminAppDeps {
+  /** Use this database instead of opening one from DATABASE_URL (tests). */
+  db?: Kysely<Database>;
+  /** Use this Redis client instead of connecting to REDIS_URL (tests). */
+  redis?: Redis;
+}
+
+/**
+ * The officials' site (issue #12, docs/admin.md) as an app that never listens: staff
+ * accounts with password and TOTP, roles checked on the server, the audit trail.
+ */
+export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}, fastifyOptions: FastifyServerOptions = {}) {
+  const app = Fastify({
+    ...baseServerOptions(),
+    trustProxy: config.TRUSTED_PROXIES.length ? config.TRUSTED_PROXIES : false,
+    ...fastifyOptions,
+  });
+  app.decorate('adminConfig', config);
+  await app.register(errorHandlerPlugin, { prefix: 'ADMIN' });
+  await app.register(observabilityPlugin, { service: 'admin' });
+  await app.register(docsPlugin, { title: 'primaries officials\' site', description: 'Staff accounts, sign-in and the audit trail (docs/admin.md)' });
+  await app.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, ...(deps.redis ? { client: deps.redis } : {}) });
+  await app.register(dbPlugin, { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, service: 'admin', ...(deps.db ? { db: deps.db } : {}) });
+  // A fail-fast client refuses commands until connected: give it a moment at start (as the vote service does).
+  app.addHook('onReady', async () => {
+    if (app.redis.status !== 'ready') await Promise.race([once(app.redis, 'ready'), sleep(2000, undefined, { ref: false })]);
+  });
+  // Its own limits, behind the gateway's: per client address, shared by every instance through Redis.
+  await app.register(rateLimit, {
+    global: true,
+    max: config.ADMIN_RATE_LIMIT_MAX,
+    timeWindow: 60_000,
+    redis: app.redis,
+    nameSpace: `${config.REDIS_PREFIX}:admin:ratelimit:`,
+    allowList: (request) => /^\/(health|ready|metrics)$/.test(request.url),
+  });
+  await app.register(staffAuthPlugin, { config });
+
+  await app.register(async (api) => {
+    // @fastify/csrf-protection answers a bad token with its own FST_CSRF_* error: give it the catalogue's code.
+    const shared = api.errorHandler;
+    api.setErrorHandler(function csrfErrors(err, request, reply) {
+      const code = (err as { code?: string }).code ?? '';
+      return shared.call(this, code.startsWith('FST_CSRF_') ? new AdminErrors.CSRF() : err, request, reply);
+    });
+    await api.register(authRoutes);
+    await api.register(enrolmentRoutes);
+    await api.register(staffRoutes);
+  }, { prefix: '/api/v1' });
+  return app;
+}

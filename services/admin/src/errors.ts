@@ -1,0 +1,39 @@
+import { defineError } from '@primaries/service-kit';
+
+/**
+ * The officials' site's error catalogue (STYLE.md habit 4). Codes are stable and listed in
+ * docs/admin.md (a test checks that). Add, never rename. The common ones come from
+ * service-kit's commonErrorCodes('ADMIN').
+ */
+export const AdminErrors = {
+  /** No session, or one that ended (idle, absolute timeout, signed out, account disabled). */
+  UNAUTHENTICATED: defineError('ADMIN_ERR_UNAUTHENTICATED', 'Sign in first', 401),
+  /** Signed in, but this role may not do this. */
+  FORBIDDEN: defineError('ADMIN_ERR_FORBIDDEN', 'Your role may not do this', 403),
+  /** A state-changing request without the session's CSRF token. */
+  CSRF: defineError('ADMIN_ERR_CSRF', 'The form is out of date; reload the page and try again', 403),
+  /** Wrong login, password or one-time code (one answer for all, so it tells nothing). */
+  SIGNIN_FAILED: defineError('ADMIN_ERR_SIGNIN_FAILED', 'Wrong login, password or one-time code', 401),
+  /** The one-time code was already used (replayed). */
+  TOTP_REPLAYED: defineError('ADMIN_ERR_TOTP_REPLAYED', 'This one-time code was already used; wait for the next one', 401),
+  LOCKED: defineError('ADMIN_ERR_LOCKED', 'Too many failed sign-ins; the account is locked for a while', 423),
+  /** The enrolment link is unknown, used, expired, or its account disabled. */
+  ENROLMENT_INVALID: defineError('ADMIN_ERR_ENROLMENT_INVALID', 'This enrolment link is not valid (used, expired or unknown); ask an organizer for a new one', 410),
+  WEAK_PASSWORD: defineError('ADMIN_ERR_WEAK_PASSWORD', 'The password is too weak: use at least 12 characters that are hard to guess', 422),
+  TOTP_INVALID: defineError('ADMIN_ERR_TOTP_INVALID', 'The one-time code is wrong; check the authenticator app\'s clock', 422),
+  STAFF_NOT_FOUND: defineError('ADMIN_ERR_STAFF_NOT_FOUND', 'No such staff account', 404),
+  LOGIN_TAKEN: defineError('ADMIN_ERR_LOGIN_TAKEN', 'This login is taken', 409),
+  STATION_REQUIRED: defineError('ADMIN_ERR_STATION_REQUIRED', 'A precinct account needs a polling station, and only a precinct account has one', 422),
+  UNKNOWN_STATION: defineError('ADMIN_ERR_UNKNOWN_STATION', 'No such polling station', 422),
+  LAST_ORGANIZER: defineError('ADMIN_ERR_LAST_ORGANIZER', 'The last organizer cannot be disabled', 409),
+} as const;
+
+/** Every code the admin service can answer with (for the docs check). */
+export const ADMIN_ERROR_CODES = [
+  ...Object.values(AdminErrors).map((E) => new E().code),
+  'ADMIN_ERR_VALIDATION',
+  'ADMIN_ERR_NOT_FOUND',
+  'ADMIN_ERR_RATE_LIMITED',
+  'ADMIN_ERR_INTERNAL',
+  'ADMIN_ERR_UNAVAILABLE',
+] as const;

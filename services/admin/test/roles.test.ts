@@ -1,0 +1,89 @@
+import { type StaffRole, STAFF_ROLES, addStaffAccount } from '@primaries/db';
+import { createSmallElection } from '@primaries/testing';
+import { Client, type Harness, adminHarness, enrolStaff, signIn } from './harness';
+
+/**
+ * The role × endpoint table (issue #12): every endpoint that needs a session, tried by every
+ * role and by nobody; each combination is either allowed or refused, and the table must
+ * name every route the service documents (a new endpoint fails here until it is added).
+ */
+type Who = StaffRole | 'anonymous';
+interface Endpoint {
+  method: 'GET' | 'POST';
+  /** Path as in the OpenAPI document. */
+  path: string;
+  allowed: readonly Who[] | 'anyone';
+  /** The request to send (a fresh target where the endpoint changes something). */
+  request?: (h: Harness) => Promise<{ url: string; body?: unknown }>;
+}
+
+const SIGNED_IN = STAFF_ROLES;
+const ENDPOINTS: Endpoint[] = [
+  { method: 'GET', path: '/api/v1/me', allowed: SIGNED_IN },
+  { method: 'POST', path: '/api/v1/auth/sign-out', allowed: SIGNED_IN },
+  { method: 'POST', path: '/api/v1/auth/sign-out-everywhere', allowed: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/staff', allowed: ['organizer'] },
+  { method: 'POST', path: '/api/v1/staff', allowed: ['organizer'], request: async () => ({ url: '/api/v1/staff', body: { role: 'observer' } }) },
+  {
+    method: 'POST',
+    path: '/api/v1/staff/{id}/disable',
+    allowed: ['organizer'],
+    request: async (h) => {
+      const target = await addStaffAccount(h.tdb.db, { role: 'observer', ttlSeconds: 60, actor: { role: 'operator', id: 'cli' } });
+      return { url: `/api/v1/staff/${target.staff.id}/disable`, body: { reason: 'role table test' } };
+    },
+  },
+  // Public: no session needed (they refuse bad input on their own terms, tested elsewhere).
+  { method: 'GET', path: '/api/v1/csrf', allowed: 'anyone' },
+  { method: 'POST', path: '/api/v1/auth/sign-in', allowed: 'anyone' },
+  { method: 'POST', path: '/api/v1/enrolment/start', allowed: 'anyone' },
+  { method: 'POST', path: '/api/v1/enrolment/complete', allowed: 'anyone' },
+];
+
+let h: Harness;
+beforeAll(async () => {
+  h = await adminHarness('admin_roles');
+});
+afterAll(async () => h.close());
+
+it('names every documented route', async () => {
+  const spec = (await h.app.inject({ url: '/docs/json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
+  const documented = Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+  expect(documented.sort()).toEqual(ENDPOINTS.map((e) => `${e.method} ${e.path}`).sort());
+});
+
+const cases = ENDPOINTS.filter((e) => e.allowed !== 'anyone').flatMap((e) => (['anonymous', ...STAFF_ROLES] as Who[]).map((who) => [e.method, e.path, who, e] as const));
+
+it.each(cases)('%s %s as %s', async (_method, _path, who, endpoint) => {
+  let client: Client;
+  if (who === 'anonymous') {
+    client = new Client(h.app);
+    await client.fetchCsrf();
+  } else {
+    const account = await enrolStaff(h, who, who === 'precinct' ? { stationId: await station() } : {});
+    client = await signIn(h, account);
+  }
+  const { url, body } = endpoint.request ? await endpoint.request(h) : { url: endpoint.path, body: undefined };
+  const res = endpoint.method === 'GET' ? await client.get(url) : await client.post(url, body);
+  const allowed = (endpoint.allowed as readonly Who[]).includes(who);
+  if (allowed) {
+    expect({ status: res.statusCode, ok: res.statusCode < 300 }).toEqual({ status: res.statusCode, ok: true });
+  } else {
+    const want = who === 'anonymous' ? [401, 'ADMIN_ERR_UNAUTHENTICATED'] : [403, 'ADMIN_ERR_FORBIDDEN'];
+    expect([res.statusCode, res.json().error.code]).toEqual(want);
+  }
+});
+
+let stationId: number | undefined;
+/** A polling station for precinct accounts (one per test file). */
+async function station(): Promise<number> {
+  if (stationId) return stationId;
+  const election = await createSmallElection(h.tdb.db);
+  const row = await h.tdb.db
+    .insertInto('polling_stations')
+    .values({ election_id: election.electionId, district_id: election.districtIds[0]!, code: 'S1', settlement: 'Aul', address: null, opens_at: new Date(), closes_at: new Date(Date.now() + 6 * 3600_000) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  stationId = row.id;
+  return stationId;
+}
