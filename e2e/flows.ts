@@ -47,6 +47,19 @@ export async function screen(page: Page, state: string, timeout = 30_000): Promi
   return page;
 }
 
+/**
+ * Runs axe on a screen in every language: switches the page through kk, ru and en with its
+ * language switch (the screen stays, its words change), then back to the language it was in.
+ */
+export async function inEveryLanguage(page: Page, state: string): Promise<void> {
+  const start = (await page.evaluate('document.documentElement.lang')) as string;
+  for (const lang of [...LANGUAGES.filter((l) => l !== start), start]) {
+    await page.click(`.lang-switch button[data-lang="${lang}"]`);
+    await waitInPage(page, `document.documentElement.lang === ${JSON.stringify(lang)}`);
+    await screen(page, state);
+  }
+}
+
 /** Opens the voter site and asks for a code; returns the code the SMS outbox received. */
 export async function askCode(stack: Stack, page: Page, m: Member, lang: Lang): Promise<string> {
   await page.goto(`${stack.voteUrl}/?lang=${lang}`);

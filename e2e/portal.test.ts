@@ -82,4 +82,19 @@ describe('the results portal', () => {
     // From the portal to the voter site: the link names the vote host.
     expect(await wide.page.getAttribute('.site-nav a:last-child', 'href')).toBe(`${stack.voteUrl}/`);
   }, 180_000);
+
+  it('every page of both sites: under 150 KB compressed on first load, nothing from another host', async () => {
+    const pages = [
+      `${stack.voteUrl}/`,
+      `${stack.voteUrl}/check`,
+      ...portalPages(stack.el.contests.national).map(([, path]) => `${stack.resultsUrl}${path}`),
+    ];
+    for (const url of pages) {
+      // A new browser each time: nothing cached. `people` checks every request stayed on our hosts.
+      const v = await person({ viewport: PHONE, locale: 'kk-KZ' });
+      const bytes = await firstLoadBytes(v.page, url);
+      expect({ url, under150KB: bytes < 150 * 1024 }).toEqual({ url, under150KB: true });
+      await v.page.waitForSelector('[data-state]');
+    }
+  }, 120_000);
 });

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { voteBacklogKey } from '@primaries/redis-protocols';
 import { deleteByPrefix, waitFor } from '@primaries/testing';
 import { PHONE, launch, shot } from './browser';
-import { askCode, markAndReview, participation, people, receiptCounts, screen, signIn, waitInPage } from './flows';
+import { askCode, inEveryLanguage, markAndReview, participation, people, receiptCounts, screen, signIn, waitInPage } from './flows';
 import { type Stack, startStack } from './stack';
 
 // The designed states of the voter site, each met in a real browser through the gateway,
@@ -49,6 +49,7 @@ describe('designed states', () => {
     expect(await later.page.locator(`fieldset[data-contest="${national}"] input`).count()).toBe(0);
     expect(await later.page.locator('fieldset.contest input[type=checkbox]').count()).toBe(8);
     await shot(later.page, 'vote-already-voted-360-kk');
+    await inEveryLanguage(later.page, 'ballot');
   });
 
   it('code expired: its own screen, and a new code from there', async () => {
@@ -59,6 +60,7 @@ describe('designed states', () => {
     await v.page.fill('#code', code);
     await v.page.click('form button[type=submit]');
     await screen(v.page, 'expired');
+    await inEveryLanguage(v.page, 'expired');
     const before = await stack.smsCount(m.phone);
     await v.page.click('[data-state="expired"] .actions button');
     await screen(v.page, 'code');
@@ -81,6 +83,7 @@ describe('designed states', () => {
     await v.page.fill('#code', wrong);
     await v.page.click('form button[type=submit]');
     await screen(v.page, 'locked');
+    await inEveryLanguage(v.page, 'locked');
   });
 
   it('address already used: a second member from the same connection is told what to do', async () => {
@@ -99,6 +102,7 @@ describe('designed states', () => {
     await screen(second.page, 'ip-in-use');
     expect(await second.page.locator('.todo li').count()).toBe(3);
     expect(await second.page.textContent('.hotline')).toContain('+7 717 255 55 55');
+    await inEveryLanguage(second.page, 'ip-in-use');
   });
 
   it('503 with Retry-After: a waiting room with a countdown, then the vote goes through by itself', async () => {
@@ -114,6 +118,7 @@ describe('designed states', () => {
     await screen(v.page, 'waiting');
     expect(await v.page.textContent('[data-state="waiting"] .countdown')).toMatch(/\d/);
     await shot(v.page, 'vote-waiting-360-ru');
+    await inEveryLanguage(v.page, 'waiting');
     await stack.tr.redis.set(voteBacklogKey(stack.tr.prefix), '0');
     await screen(v.page, 'done', 30_000);
     expect(await participation(stack, m)).toEqual([...contests].sort((x, y) => x - y));
@@ -191,6 +196,7 @@ describe('designed states', () => {
       await screen(v.page, 'window-closed');
       expect(await v.page.textContent('.server-time')).toMatch(/\d\d:\d\d/);
       await shot(v.page, 'vote-window-closed-360-en');
+      await inEveryLanguage(v.page, 'window-closed');
       expect(await participation(stack, m)).toEqual([]);
 
       await stack.tdb.db.updateTable('elections').set({ opens_at: new Date(Date.now() + 86400_000), closes_at: new Date(Date.now() + 2 * 86400_000) }).where('id', '=', stack.el.electionId).execute();
@@ -198,6 +204,7 @@ describe('designed states', () => {
       await v.page.reload(); // the tab keeps its session
       await screen(v.page, 'window-scheduled');
       expect(await v.page.textContent('.server-time')).toMatch(/\d\d:\d\d/);
+      await inEveryLanguage(v.page, 'window-scheduled');
     } finally {
       await stack.tdb.db.updateTable('elections').set(original).where('id', '=', stack.el.electionId).execute();
     }

@@ -73,9 +73,11 @@ export class StreamRecorder {
   private readonly overall = latencyHistogram();
   readonly totals: Omit<StreamTotals, 'latency'> = { answers: 0, good: 0, statuses: {}, errorCodes: {}, transportErrors: 0, timeouts: 0, serverErrors: 0, shed: 0, shedWithoutRetryAfter: 0 };
 
+  /** `parent` receives every answer too: the whole run's series (true percentiles over all streams). */
   constructor(
     readonly name: string,
     private readonly startedAt: () => number,
+    private readonly parent?: StreamRecorder,
   ) {}
 
   private second(): OpenSecond {
@@ -106,6 +108,7 @@ export class StreamRecorder {
 
   /** Every answer (autocannon's `response` event). */
   answer(status: number, latencyMs: number): void {
+    this.parent?.answer(status, latencyMs);
     const s = this.second();
     s.row.answers++;
     this.totals.answers++;
@@ -126,6 +129,7 @@ export class StreamRecorder {
   /** The answer's headers and body, for refusals (autocannon's per-request onResponse). */
   details(status: number, body: string, headers: Record<string, string | string[] | undefined>): void {
     if (status < 400) return;
+    this.parent?.details(status, body, headers);
     let code = `HTTP_${status}`;
     try {
       code = (JSON.parse(body) as { error?: { code?: string } }).error?.code ?? code;
@@ -151,6 +155,7 @@ export class StreamRecorder {
 
   /** A socket error or timeout (autocannon's `reqError`). */
   error(timeout: boolean): void {
+    this.parent?.error(timeout);
     this.second().row.errors++;
     this.totals.transportErrors++;
     if (timeout) this.totals.timeouts++;
@@ -171,49 +176,4 @@ export class StreamRecorder {
     };
     return { ...this.totals, latency };
   }
-
-  /** The overall histogram, for merging streams into one. */
-  histogram(): hdr.Histogram {
-    return this.overall;
-  }
-}
-
-/** Percentiles over several streams' answers (the mixed scenario's whole). */
-export function mergedLatency(recorders: StreamRecorder[]): StreamTotals['latency'] {
-  const all = latencyHistogram();
-  for (const r of recorders) all.add(r.histogram());
-  const out = { p50: all.getValueAtPercentile(50), p90: all.getValueAtPercentile(90), p99: all.getValueAtPercentile(99), p999: all.getValueAtPercentile(99.9), max: Math.floor(all.maxValue), mean: +all.mean.toFixed(2) };
-  all.destroy();
-  return out;
-}
-
-/** Sums rows of several streams second by second (percentiles: the worst stream's). */
-export function sumRows(series: SecondRow[][]): SecondRow[] {
-  const n = Math.max(0, ...series.map((s) => s.length));
-  const out: SecondRow[] = [];
-  for (let t = 0; t < n; t++) {
-    const row = emptyRow(t);
-    let retrySum = 0;
-    for (const s of series) {
-      const r = s[t];
-      if (!r) continue;
-      row.answers += r.answers;
-      row.good += r.good;
-      row.s2xx += r.s2xx;
-      row.s3xx += r.s3xx;
-      row.s4xx += r.s4xx;
-      row.s5xx += r.s5xx;
-      row.errors += r.errors;
-      row.p50 = Math.max(row.p50, r.p50);
-      row.p90 = Math.max(row.p90, r.p90);
-      row.p99 = Math.max(row.p99, r.p99);
-      row.max = Math.max(row.max, r.max);
-      row.retryAfterCount += r.retryAfterCount;
-      retrySum += r.retryAfterMean * r.retryAfterCount;
-      row.retryAfterMax = Math.max(row.retryAfterMax, r.retryAfterMax);
-    }
-    row.retryAfterMean = row.retryAfterCount ? +(retrySum / row.retryAfterCount).toFixed(2) : 0;
-    out.push(row);
-  }
-  return out;
 }

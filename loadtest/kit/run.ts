@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { type Database, createDb } from '@primaries/db';
 import { request } from './http';
 import { type SyntheticMember, createSyntheticMembers, newRunId, openElectionId, removeSyntheticMembers } from './population';
-import { type SecondRow, StreamRecorder, type StreamTotals, mergedLatency, sumRows } from './recorder';
+import { type SecondRow, StreamRecorder, type StreamTotals } from './recorder';
 import { type ServiceSample, Sampler, readMetrics } from './sampler';
 import { type SoakResult, judgeSoak } from './soak';
 import { OPENING_HOUR_MIX, type ScenarioName, type StreamName, type StreamPlan, ballotStream, signInStream, splitConnections, viewerStream } from './scenarios';
@@ -163,7 +163,8 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
     const voterMembers = names.includes('sign-ins') ? members.slice(0, half) : members;
 
     let t0 = 0;
-    const recorders = new Map<StreamName, StreamRecorder>(names.map((n) => [n, new StreamRecorder(n, () => t0)]));
+    const whole = new StreamRecorder('all', () => t0);
+    const recorders = new Map<StreamName, StreamRecorder>(names.map((n) => [n, new StreamRecorder(n, () => t0, whole)]));
     const plans: StreamPlan[] = [];
     for (const n of names) {
       const rec = recorders.get(n)!;
@@ -206,8 +207,7 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
     const ticker = setInterval(() => {
       const elapsed = (Date.now() - t0) / 1000;
       const t = Math.floor(elapsed) - 1;
-      const rows = [...recorders.values()].map((r) => r.rows.find((x) => x.t === t)).filter((x): x is SecondRow => !!x);
-      const last = sumRows(rows.map((r) => [{ ...r, t: 0 }]))[0];
+      const last = whole.rows.find((x) => x.t === t);
       const vote = sampler.series.get('vote');
       progress.tick(Math.min(elapsed, settings.durationSeconds), settings.durationSeconds, {
         rps: last?.answers ?? 0,
@@ -273,6 +273,7 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
         rows: rec.rows,
       };
     });
+    const wholeTotals = whole.finish(seconds);
     const answers = streams.reduce((s, x) => s + x.totals.answers, 0);
     const good = streams.reduce((s, x) => s + x.totals.good, 0);
     const errors = streams.reduce((s, x) => s + x.totals.transportErrors + x.totals.serverErrors + x.totals.shedWithoutRetryAfter, 0);
@@ -285,8 +286,8 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
       errorRate: attempts ? errors / attempts : 0,
       goodPerSecond: +(good / settings.durationSeconds).toFixed(1),
       answersPerSecond: +(answers / settings.durationSeconds).toFixed(1),
-      latency: mergedLatency([...recorders.values()]),
-      rows: sumRows(streams.map((s) => s.rows)),
+      latency: wholeTotals.latency,
+      rows: whole.rows,
     };
     const services = Object.fromEntries(sampler.series);
     const soak = settings.soak ? judgeSoak(services, settings.durationSeconds, drain, settings.maxMemoryGrowthMb === undefined ? {} : { maxGrowthMb: settings.maxMemoryGrowthMb }) : null;

@@ -52,7 +52,7 @@ export async function readMetrics(s: WatchedService, opts: SamplerOptions = {}):
     headers['x-ops-token'] = opts.opsToken;
   }
   try {
-    const a = await request(s.metricsUrl, { headers, insecure: opts.insecure ?? false, timeoutMs: 2000 });
+    const a = await request(s.metricsUrl, { headers, insecure: opts.insecure ?? false, timeoutMs: 5000 });
     if (a.status !== 200) return null;
     const families = parsePrometheusTextFormat(a.body) as PromMetric[];
     return {

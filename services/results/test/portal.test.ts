@@ -195,6 +195,32 @@ describe('portal in a browser', () => {
     expect(statuses.at(-1)).toBe(200);
   }, 60_000);
 
+  it('works with the keyboard alone: skip link first, the heading focused, a contest by Tab and Enter, a rating by Space', async () => {
+    await page.goto(`${base}/?lang=en`);
+    await page.waitForSelector('[data-state="overview"]');
+    // The screen's heading holds the focus at load; in focus order the skip link comes first.
+    expect(await page.evaluate(`document.querySelector('a[href], button, input, select, [tabindex="0"]').className`)).toBe('skip');
+    expect(await page.evaluate('document.activeElement.tagName')).toBe('H1');
+    const tabTo = async (selector: string) => {
+      for (let i = 0; i < 40; i++) {
+        if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached ${selector}`);
+    };
+    await tabTo('table.contests a[href="/contest?id=11"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-state="contest"]');
+    expect(await page.evaluate('document.activeElement.tagName')).toBe('H1');
+    await tabTo('button[data-rating="women"]');
+    await page.keyboard.press('Space');
+    expect(await page.$$eval('.rating li', (lis) => lis.map((li) => li.getAttribute('data-candidate')))).toEqual(['101', '103']);
+    // The wide tables scroll with the keyboard: their box takes the focus.
+    await page.goto(`${base}/turnout?lang=en`);
+    await page.waitForSelector('table.regions tbody tr');
+    await tabTo('[role="region"][aria-labelledby="regions-h"]');
+  }, 60_000);
+
   it('has no serious or critical axe violation on any page in any language, at 360 and 1366 px', async () => {
     mkdirSync(SHOTS, { recursive: true });
     for (const lang of LANGUAGES) {

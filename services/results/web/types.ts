@@ -1,4 +1,4 @@
-/** The results API's answers as the portal reads them (shared/API.md "Results site"; services/results/src/render.ts). */
+/** The results API's answers as the portal reads them (docs/results.md; services/results/src/render.ts). */
 export type Level = 'national' | 'region' | 'district';
 
 export interface Turnout {

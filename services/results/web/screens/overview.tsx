@@ -58,7 +58,7 @@ export function Overview({ summary: s }: { summary: Summary }) {
     { header: 'paper', value: (c) => c.paper },
   ];
   return (
-    <Screen title={t('portal.contests.title')} state="overview">
+    <Screen title={t('portal.overview.title')} state="overview">
       <h2>{t('portal.turnout.title')}</h2>
       <TurnoutFigures s={s} />
       <h2 id="contests-h">{t('portal.contests.title')}</h2>

@@ -8,6 +8,7 @@ export const portal = {
   'portal.nav.removed': 'Removed candidates',
   'portal.nav.vote': 'Vote',
 
+  'portal.overview.title': 'Results',
   'portal.status.interim': 'Interim results',
   'portal.status.final': 'Final results',
   'portal.status.upcoming': 'Voting has not started',

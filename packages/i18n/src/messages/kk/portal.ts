@@ -10,6 +10,7 @@ export const portal: Record<keyof typeof en, string> = {
   'portal.nav.removed': 'Шығарылған кандидаттар',
   'portal.nav.vote': 'Дауыс беру',
 
+  'portal.overview.title': 'Дауыс беру қорытындысы',
   'portal.status.interim': 'Аралық қорытынды',
   'portal.status.final': 'Түпкілікті қорытынды',
   'portal.status.upcoming': 'Дауыс беру әлі басталған жоқ',

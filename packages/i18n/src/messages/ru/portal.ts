@@ -10,6 +10,7 @@ export const portal: Record<keyof typeof en, string> = {
   'portal.nav.removed': 'Снятые кандидаты',
   'portal.nav.vote': 'Голосовать',
 
+  'portal.overview.title': 'Итоги голосования',
   'portal.status.interim': 'Промежуточные итоги',
   'portal.status.final': 'Окончательные итоги',
   'portal.status.upcoming': 'Голосование ещё не началось',
