@@ -37,6 +37,11 @@ export interface FaultStack {
   /** Resolves once the service answers /ready (the gateway: /_gateway/ready). */
   ready(name: ServiceName, timeoutMs?: number): Promise<void>;
   backlog(): Promise<number>;
+  /** Vote batches the worker is recording right now (BullMQ's active list). */
+  activeBatches(): Promise<number>;
+  /** SIGSTOP / SIGCONT a service's process group. */
+  pause(name: ServiceName): void;
+  resume(name: ServiceName): void;
   /** Online participation rows in Postgres (one per member and contest voted). */
   recorded(): Promise<number>;
   close(): Promise<void>;
@@ -130,6 +135,13 @@ export async function startFaultStack(): Promise<FaultStack> {
       await until(`${name} /ready`, async () => (await httpGet(url)) === 200, timeoutMs, 250);
     },
     backlog: () => readVoteBacklog(admin, PREFIX),
+    activeBatches: () => admin.llen(`${PREFIX}:bull:votes:active`),
+    pause(name) {
+      process.kill(-pids()[name]!, 'SIGSTOP');
+    },
+    resume(name) {
+      process.kill(-pids()[name]!, 'SIGCONT');
+    },
     async recorded() {
       const { rows } = await sql<{ n: string }>`select count(*) n from participation where channel = 'online'`.execute(db);
       return Number(rows[0]!.n);
@@ -191,8 +203,13 @@ export class VotingLoad {
   phase = 'warm-up';
   readonly answers = new Map<string, Map<Outcome, number>>();
   readonly acked = new Map<string, string[]>();
-  /** Voters whose earlier attempt got no 202 but who are now refused as having voted (an answer lost with a killed process). */
-  readonly lostAnswers = new Set<string>();
+  /**
+   * Voters whose attempt got no 202 but whose vote was recorded: retried, they are refused as
+   * having voted (409). By member id: the phase of the attempt whose answer was lost.
+   */
+  readonly lostAnswers = new Map<string, string>();
+  /** Voters answered something else than 202 and not yet answered 202 or 409: member id → voter and the phase of that answer. */
+  private readonly unanswered = new Map<string, { voter: Voter; phase: string }>();
   lastAckAt = 0;
   /** Requests sent and not yet answered. */
   inFlight = 0;
@@ -200,7 +217,6 @@ export class VotingLoad {
   private stopping = false;
   private loops: Promise<void>[] = [];
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly tried = new Set<string>();
 
   constructor(private readonly stack: FaultStack, voters: Voter[], private readonly opts: { concurrency: number; pauseMs: number }) {
     this.queue = [...voters];
@@ -223,34 +239,57 @@ export class VotingLoad {
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.loops);
-    this.agent.destroy();
   }
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
       const v = this.queue.shift();
       if (!v) return;
-      const phase = this.phase;
-      this.inFlight += 1;
-      const a = await this.cast(v);
-      this.inFlight -= 1;
-      if (a.status === 202) {
-        this.count(phase, '202');
-        this.acked.set(v.memberId, (JSON.parse(a.body) as { receipts: Array<{ receipt: string }> }).receipts.map((r) => r.receipt));
-        this.lastAckAt = Date.now();
-      } else if (a.status === 409 && this.tried.has(v.memberId)) {
-        this.count(phase, '409 (answer lost earlier)');
-        this.lostAnswers.add(v.memberId);
-      } else {
-        const outcome = a.status === 503 ? (a.retryAfter ? '503+Retry-After' : '503 without Retry-After') : a.status ? `${a.status} ${a.code ?? ''}`.trim() : `error ${a.error}`;
-        this.count(phase, outcome);
-        this.tried.add(v.memberId);
+      const retried = await this.attempt(v);
+      if (retried) {
         // Back to the queue; tried again after the others waiting.
         this.queue.push(v);
         await sleep(200);
       }
       if (this.opts.pauseMs) await sleep(this.opts.pauseMs);
     }
+  }
+
+  /** Casts one voter's ballot and counts the answer; true when the voter must try again. */
+  private async attempt(v: Voter, phaseOverride?: string): Promise<boolean> {
+    this.inFlight += 1;
+    const a = await this.cast(v);
+    this.inFlight -= 1;
+    // Counted in the phase the answer came in (an answer during the fault is the fault's).
+    const phase = phaseOverride ?? this.phase;
+    const earlier = this.unanswered.get(v.memberId);
+    if (a.status === 202) {
+      this.count(phase, '202');
+      this.acked.set(v.memberId, (JSON.parse(a.body) as { receipts: Array<{ receipt: string }> }).receipts.map((r) => r.receipt));
+      this.unanswered.delete(v.memberId);
+      this.lastAckAt = Date.now();
+      return false;
+    }
+    if (a.status === 409 && earlier) {
+      this.count(phase, '409 (answer lost earlier)');
+      this.lostAnswers.set(v.memberId, earlier.phase);
+      this.unanswered.delete(v.memberId);
+      return false;
+    }
+    const outcome = a.status === 503 ? (a.retryAfter ? '503+Retry-After' : '503 without Retry-After') : a.status ? `${a.status} ${a.code ?? ''}`.trim() : `error ${a.error}`;
+    this.count(phase, outcome);
+    this.unanswered.set(v.memberId, { voter: v, phase });
+    return true;
+  }
+
+  /**
+   * After stop(): every voter told to come back (503, a transport error) and not yet
+   * answered tries once more, so that a vote recorded although its answer was lost shows
+   * as such (409) rather than as a ballot nobody acknowledged.
+   */
+  async settle(phase = 'settling'): Promise<void> {
+    for (const { voter } of [...this.unanswered.values()]) await this.attempt(voter, phase);
+    this.agent.destroy();
   }
 
   private cast(v: Voter): Promise<{ status: number; body: string; retryAfter: boolean; code?: string; error?: string }> {
@@ -290,7 +329,7 @@ export class VotingLoad {
 }
 
 /** Every acknowledged receipt in Postgres exactly once, and every recorded ballot one participation row: the counts that do not match. */
-export async function exactlyOnce(stack: FaultStack, load: VotingLoad): Promise<{ acknowledged: number; receiptsMissing: number; membersWithoutAllContests: number; ballots: number; participation: number }> {
+export async function exactlyOnce(stack: FaultStack, load: VotingLoad) {
   const hashes = [...load.acked.values()].flat().map(hashReceipt);
   let found = 0;
   for (let i = 0; i < hashes.length; i += 5000) {
@@ -310,5 +349,18 @@ export async function exactlyOnce(stack: FaultStack, load: VotingLoad): Promise<
   const { rows } = await sql<{ ballots: string; participation: string }>`
     select (select count(*) from ballots) + (select count(*) from sealed_ballots) ballots,
            (select count(*) from participation where channel = 'online') participation`.execute(stack.db);
-  return { acknowledged: hashes.length, receiptsMissing: hashes.length - found, membersWithoutAllContests: incomplete, ballots: Number(rows[0]!.ballots), participation: Number(rows[0]!.participation) };
+  // Who has votes recorded: the acknowledged voters, and some whose answer was lost; nobody else.
+  const recorded = await sql<{ member_id: string }>`select distinct member_id::text from participation where channel = 'online'`.execute(stack.db);
+  const recordedMembers = new Set(recorded.rows.map((r) => r.member_id));
+  const lost = [...load.lostAnswers.keys()];
+  return {
+    acknowledged: hashes.length,
+    receiptsMissing: hashes.length - found,
+    membersWithoutAllContests: incomplete,
+    ballots: Number(rows[0]!.ballots),
+    participation: Number(rows[0]!.participation),
+    recordedWithoutAttempt: [...recordedMembers].filter((m) => !load.acked.has(m) && !load.lostAnswers.has(m)).length,
+    lostAnswersRecorded: lost.filter((m) => recordedMembers.has(m)).length,
+    lostAnswersNotRecorded: lost.filter((m) => !recordedMembers.has(m)).length,
+  };
 }

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, type MigrationResu
 import * as initial from './migrations/2026-11-21T0000-initial';
 import * as receipts from './migrations/2026-12-03T0200-receipts';
 import * as sealedBallots from './migrations/2026-12-03T0210-sealed-ballots';
+import * as receiptsHotUpdates from './migrations/2026-12-03T0220-receipts-hot-updates';
 import * as staffAudit from './migrations/2026-12-03T0300-staff-audit';
 import * as candidateNameKk from './migrations/2026-12-03T0400-candidate-name-kk';
 
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-21T0000-initial': initial,
   '2026-12-03T0200-receipts': receipts,
   '2026-12-03T0210-sealed-ballots': sealedBallots,
+  '2026-12-03T0220-receipts-hot-updates': receiptsHotUpdates,
   '2026-12-03T0300-staff-audit': staffAudit,
   '2026-12-03T0400-candidate-name-kk': candidateNameKk,
 };

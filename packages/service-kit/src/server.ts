@@ -40,6 +40,9 @@ export function baseServerOptions() {
 export function errorShapeOptions(prefix: string) {
   const codes = commonErrorCodes(prefix);
   return {
+    // Node answers a request without Host with a bare 400 of its own; let it through to the
+    // routes instead (the gateway answers 404 GATEWAY_ERR_UNKNOWN_HOST to a missing Host).
+    http: { requireHostHeader: false },
     frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : error.code === 'FST_ERR_ASYNC_CONSTRAINT' ? 500 : 400;
       const code = status === 414 ? codes.uriTooLong : status === 500 ? codes.internal : codes.validation;
@@ -62,14 +65,31 @@ export function errorShapeOptions(prefix: string) {
         fallback = 'The request headers are too large';
       }
       this.log.debug({ errorCode: code, cause: err.code }, 'client error');
-      if (socket.writable) {
+      // Whatever happens next, the socket is gone within a bounded time.
+      setTimeout(() => socket.destroy(), 30_000).unref();
+      // Pipelined requests before the bad one are answered first, in order: the refusal is
+      // written after the last of them, not in the middle of an answer.
+      afterPendingAnswers(socket, () => {
+        if (!socket.writable) return socket.destroy();
         const body = rawErrorBody(undefined, code, fallback);
         socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-        // Whatever the client does, the socket is gone shortly after the answer is flushed.
         setTimeout(() => socket.destroy(), 1000).unref();
-      } else {
-        socket.destroy();
-      }
+      });
     },
   };
+}
+
+/** Runs `fn` once the socket has no answer in progress (Node queues pipelined answers behind `_httpMessage`). */
+function afterPendingAnswers(socket: Socket, fn: () => void): void {
+  const current = (socket as Socket & { _httpMessage?: (NodeJS.EventEmitter & { req?: { complete?: boolean } }) | null })._httpMessage;
+  // No answer in progress, or the one in progress is for the request whose body broke: now.
+  if (!current || socket.destroyed || current.req?.complete === false) return fn();
+  let done = false;
+  const next = () => {
+    if (done) return;
+    done = true;
+    setImmediate(() => afterPendingAnswers(socket, fn));
+  };
+  current.once('finish', next);
+  current.once('close', next);
 }

@@ -29,6 +29,7 @@ export const GATEWAY_ERROR_CODES = [
   'GATEWAY_ERR_INTERNAL',
   'GATEWAY_ERR_PAYLOAD_TOO_LARGE',
   'GATEWAY_ERR_BAD_CONTENT_TYPE',
+  'GATEWAY_ERR_BAD_REQUEST',
 ] as const;
 // Also GATEWAY_ERR_BAD_REQUEST, _REQUEST_TIMEOUT and _URI_TOO_LONG: Node's own refusals in the
 // error shape (errorShapeOptions in service-kit), listed in docs/api.md under every service.

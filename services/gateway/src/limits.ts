@@ -53,15 +53,24 @@ export function bodyLimitFor(method: string, internalPath: string): number {
   return DEFAULT_BODY_LIMIT;
 }
 
-function headerBytes(raw: string[]): number {
-  let n = 0;
-  for (const part of raw) n += part.length + 2;
-  return n;
-}
+const BAD_REQUEST = defineError('GATEWAY_ERR_BAD_REQUEST', 'The request could not be read', 400);
 
-/** onRequest check for a site context: refuses headers larger than the gateway forwards. */
+/**
+ * onRequest check for a site context: refuses headers larger than the gateway forwards, and
+ * a request with more than one Host (Node keeps the first; another reader might take the
+ * other, so the gateway does not guess which site was meant).
+ */
 export function checkHeaderSize(request: FastifyRequest): void {
-  if (headerBytes(request.raw.rawHeaders) > MAX_FORWARDED_HEADER_BYTES) throw new GatewayErrors.HEADERS_TOO_LARGE();
+  const raw = request.raw.rawHeaders;
+  let bytes = 0;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    bytes += name.length + (raw[i + 1]?.length ?? 0) + 4;
+    if (name.length === 4 && name.toLowerCase() === 'host') hosts++;
+  }
+  if (bytes > MAX_FORWARDED_HEADER_BYTES) throw new GatewayErrors.HEADERS_TOO_LARGE();
+  if (hosts > 1) throw new BAD_REQUEST();
 }
 
 /**
@@ -86,6 +95,9 @@ export function handleExpectContinue(app: FastifyInstance, rewriteUrl: (req: Inc
     res.writeContinue();
     server.emit('request', req, res);
   });
+  // Any other expectation: ignored (RFC 9110 §10.1.1 allows either), as Expect is not forwarded;
+  // Node would answer a bare 417 of its own.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => server.emit('request', req, res));
 }
 
 /**

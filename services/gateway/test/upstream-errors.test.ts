@@ -52,11 +52,15 @@ describe('upstream failures', () => {
     expect(Date.now() - started).toBeLessThan(1400);
   });
 
-  it('answers 502 GATEWAY_ERR_UPSTREAM_FAILED when the upstream drops the connection', async () => {
+  // Issue #8 fault suite: a vote service killed mid-request (kill -9, OOM) drops its
+  // connections; the voter must be told to come back (its retry is safe: a recorded vote
+  // answers 409), not given a 502 that no client retries.
+  it('answers 503 GATEWAY_ERR_UPSTREAM_UNAVAILABLE with Retry-After when the upstream drops the connection', async () => {
     h = await startGateway({ vote: broken.url, results: broken.url });
-    const res = await h.gateway.inject({ method: 'GET', url: '/api/v1/ballot', headers: { host: 'vote.localhost' } });
-    expect(res.statusCode).toBe(502);
-    expect(res.json().error.code).toBe('GATEWAY_ERR_UPSTREAM_FAILED');
+    for (const [method, url] of [['GET', '/api/v1/ballot'], ['POST', '/api/v1/votes']] as const) {
+      const res = await h.gateway.inject({ method, url, headers: { host: 'vote.localhost' }, ...(method === 'POST' ? { payload: { selections: [] } } : {}) });
+      expect({ url, status: res.statusCode, retryAfter: res.headers['retry-after'], code: res.json().error.code }).toEqual({ url, status: 503, retryAfter: '5', code: 'GATEWAY_ERR_UPSTREAM_UNAVAILABLE' });
+    }
   });
 
   it('answers 400 GATEWAY_ERR_BAD_PATH for paths it must not forward', async () => {

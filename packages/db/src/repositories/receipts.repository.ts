@@ -48,7 +48,7 @@ export async function markReceiptsReleased(db: Db, hashes: readonly string[]): P
 
 /** Contests that have receipts still `recorded` (candidates for the sweep). */
 export async function contestsWithRecordedReceipts(db: Db): Promise<number[]> {
-  const { rows } = await sql<{ contest_id: number }>`select distinct contest_id from receipts where status = 'recorded'`.execute(db);
+  const { rows } = await sql<{ contest_id: number }>`select distinct contest_id from receipts where open and status = 'recorded'`.execute(db);
   return rows.map((r) => r.contest_id);
 }
 
@@ -61,7 +61,7 @@ export async function markReleasedExcept(db: Db, contestIds: readonly number[], 
   if (contestIds.length === 0) return 0;
   const r = await sql`
     update receipts r set status = 'released'
-    where r.status = 'recorded' and r.contest_id = any(${[...contestIds]}::int[])
+    where r.open and r.status = 'recorded' and r.contest_id = any(${[...contestIds]}::int[])
       and not exists (select 1 from unnest(${[...pending]}::text[]) as x(h) where decode(x.h, 'hex') = r.receipt_hash)`.execute(db);
   return Number(r.numAffectedRows ?? 0n);
 }
@@ -71,12 +71,12 @@ export async function markReleasedExcept(db: Db, contestIds: readonly number[], 
  * (A receipt released while the tally runs stays `released` until the next one.)
  */
 export async function beginCountingReceipts(db: Db): Promise<number> {
-  const r = await sql`update receipts set status = 'counting' where status = 'released'`.execute(db);
+  const r = await sql`update receipts set status = 'counting' where open and status = 'released'`.execute(db);
   return Number(r.numAffectedRows ?? 0n);
 }
 
 /** After a tally is published: the receipts it counted say so. Returns how many. */
 export async function finishCountingReceipts(db: Db): Promise<number> {
-  const r = await sql`update receipts set status = 'counted' where status = 'counting'`.execute(db);
+  const r = await sql`update receipts set status = 'counted' where open and status = 'counting'`.execute(db);
   return Number(r.numAffectedRows ?? 0n);
 }

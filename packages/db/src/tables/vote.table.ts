@@ -34,6 +34,8 @@ export interface ReceiptTable {
   receipt_hash: Buffer;
   contest_id: number;
   status: ReceiptStatus;
+  /** status <> 'counted' (generated): what the index of open receipts is on, so status changes stay HOT. */
+  open: ColumnType<boolean, never, never>;
 }
 
 /** The votes of a batch its transaction recorded, until the batch's receipts are written. */

@@ -92,7 +92,9 @@ export function forwardedHeaders(request: FastifyRequest, headers: AnyHeaders, e
   return out;
 }
 
-const UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED']);
+// A connection the upstream dropped or reset (a service killed mid-request) counts as down:
+// 503 + Retry-After, so clients come back (issue #8's fault suite saw 502s there).
+const UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 const TIMEOUT = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'FST_REPLY_FROM_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT', 'FST_REPLY_FROM_HTTP_REQUEST_TIMEOUT']);
 
 /** Error codes along an error's cause chain (reply-from wraps undici's; undici may wrap an AggregateError). */

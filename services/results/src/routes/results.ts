@@ -18,19 +18,19 @@ export default async function resultsRoutes(app: FastifyInstance, opts: { retryA
       .send({ error: { code: ResultsErrorCodes.NOT_READY, message: 'Results have not been published yet' } });
   const current = (): RenderedSnapshot | null => app.snapshots.current;
 
-  app.get('/', { schema: { summary: 'The election: turnout and the list of contests', tags: ['results'] } }, async (request, reply) => {
+  app.get('/', { config: { statuses: [200, 304] }, schema: { summary: 'The election: turnout and the list of contests', tags: ['results'] } }, async (request, reply) => {
     const s = current();
     return s ? sendResource(request, reply, s.summary) : notReady(reply);
   });
 
-  app.get('/turnout', { schema: { summary: 'Turnout by region', tags: ['results'] } }, async (request, reply) => {
+  app.get('/turnout', { config: { statuses: [200, 304] }, schema: { summary: 'Turnout by region', tags: ['results'] } }, async (request, reply) => {
     const s = current();
     return s ? sendResource(request, reply, s.turnout) : notReady(reply);
   });
 
   app.get<{ Params: z.infer<typeof contestParams> }>(
     '/contests/:id',
-    { schema: { summary: "One contest's rating, with the women's and under-35s' ratings", tags: ['results'], params: contestParams } },
+    { config: { statuses: [200, 304] }, schema: { summary: "One contest's rating, with the women's and under-35s' ratings", tags: ['results'], params: contestParams } },
     async (request, reply) => {
       const s = current();
       if (!s) return notReady(reply);

@@ -112,6 +112,8 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
   app.post(
     '/code',
     {
+      // Besides the common statuses (service-kit docs.ts): listed in the OpenAPI document.
+      config: { statuses: [403] },
       schema: {
         summary: 'Send a one-time code to the member\'s registered phone',
         body: codeBodySchema(app.config.PHONE_MOBILE_CODES),
@@ -191,6 +193,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
   app.post(
     '/verify',
     {
+      config: { statuses: [403, 410] },
       schema: {
         summary: 'Exchange the one-time code for a bearer token',
         body: verifyBody,

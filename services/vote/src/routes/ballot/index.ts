@@ -76,6 +76,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
     '',
     {
       preHandler: app.authenticate,
+      config: { statuses: [401, 403] },
       schema: { summary: "The voter's ballot", security: [{ bearer: [] }], response: { 200: ballotResponse } },
     },
     async (request, reply) => {

@@ -92,6 +92,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
     '',
     {
       preHandler: app.authenticate,
+      config: { statuses: [401, 403, 409, 422] },
       schema: {
         summary: 'Cast the ballot: one selection per contest of the voter',
         security: [{ bearer: [] }],
