@@ -151,7 +151,9 @@ it('every 202 is in Postgres exactly once', async () => {
   await load.settle();
   const total = load.ackedVotes();
   await until('every acknowledged vote recorded', async () => (await stack.recorded()) >= total, 120_000, 250);
-  await until('an empty backlog', async () => (await stack.backlog()) === 0, 60_000);
+  // The votes queue empty (the backlog counter is not used here: a process killed between
+  // counting a batch and queuing it leaves it too high; see the report).
+  await until('an empty votes queue', async () => (await stack.queuedBatches()) === 0, 60_000);
   // Whatever was still being recorded: the count no longer moves.
   let last = -1;
   await until('the recorded count to settle', async () => {
@@ -163,6 +165,7 @@ it('every 202 is in Postgres exactly once', async () => {
   const check = await exactlyOnce(stack, load);
   const lostByCase: Record<string, number> = {};
   for (const phase of load.lostAnswers.values()) lostByCase[phase] = (lostByCase[phase] ?? 0) + 1;
+  process.stdout.write(`[faults] backlog counter at the end: ${await stack.backlog()} (0 when no process died between counting and queuing)\n`);
   process.stdout.write(`[faults] total: ${load.acked.size} ballots (${check.acknowledged} contest votes) acknowledged; answers lost (the retry said "voted"), by case: ${JSON.stringify(lostByCase)}; ${JSON.stringify(check)}\n`);
   if (check.lostAnswersNotRecorded > 0) {
     // Known defect (reported in issue #8's notes, docs/operations.md): the vote service claims

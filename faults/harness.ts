@@ -39,6 +39,8 @@ export interface FaultStack {
   backlog(): Promise<number>;
   /** Vote batches the worker is recording right now (BullMQ's active list). */
   activeBatches(): Promise<number>;
+  /** Vote batches in BullMQ not yet finished (waiting, active, delayed, prioritized). */
+  queuedBatches(): Promise<number>;
   /** SIGSTOP / SIGCONT a service's process group. */
   pause(name: ServiceName): void;
   resume(name: ServiceName): void;
@@ -136,6 +138,11 @@ export async function startFaultStack(): Promise<FaultStack> {
     },
     backlog: () => readVoteBacklog(admin, PREFIX),
     activeBatches: () => admin.llen(`${PREFIX}:bull:votes:active`),
+    async queuedBatches() {
+      const q = `${PREFIX}:bull:votes`;
+      const [wait, active, delayed, prioritized] = await Promise.all([admin.llen(`${q}:wait`), admin.llen(`${q}:active`), admin.zcard(`${q}:delayed`), admin.zcard(`${q}:prioritized`)]);
+      return wait + active + delayed + prioritized;
+    },
     pause(name) {
       process.kill(-pids()[name]!, 'SIGSTOP');
     },

@@ -137,12 +137,19 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   };
 }
 
-/** A deployment as a Target: only what the operator gave. */
+/**
+ * A deployment as a Target: only what the operator gave. Without --metrics the gateway's
+ * own /_gateway/metrics and the sites' /metrics are read through the public address (the
+ * gateway serves them only to the OPS_TOKEN bearer); the worker has no public address.
+ */
 export function remoteTarget(o: CliOptions): Target {
   const services: WatchedService[] = [];
-  const gatewayMetrics = o.metrics.gateway ?? `${o.url}/_gateway/metrics`;
-  services.push({ name: 'gateway', metricsUrl: gatewayMetrics, ...(o.metrics.gateway ? {} : { metricsHost: o.voteHost }) });
-  for (const name of ['vote', 'results', 'worker'] as const) if (o.metrics[name]) services.push({ name, metricsUrl: o.metrics[name]! });
+  const through = { gateway: ['/_gateway/metrics', o.voteHost], vote: ['/metrics', o.voteHost], results: ['/metrics', o.resultsHost] } as const;
+  for (const name of ['gateway', 'vote', 'results'] as const) {
+    const given = o.metrics[name];
+    services.push(given ? { name, metricsUrl: given } : { name, metricsUrl: `${o.url}${through[name][0]}`, metricsHost: through[name][1] });
+  }
+  if (o.metrics.worker) services.push({ name: 'worker', metricsUrl: o.metrics.worker });
   return {
     url: o.url!,
     voteHost: o.voteHost,

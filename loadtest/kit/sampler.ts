@@ -26,7 +26,7 @@ export interface ServiceSample {
 }
 
 export interface SamplerOptions {
-  /** Sent as `authorization: Bearer …` and `x-ops-token` when /metrics is not public. */
+  /** OPS_TOKEN: sent as `authorization: Bearer …` (the gateway serves /metrics only to its bearer). */
   opsToken?: string;
   insecure?: boolean;
   intervalMs?: number;
@@ -47,10 +47,7 @@ function pick(families: PromMetric[], name: string): number | null {
 export async function readMetrics(s: WatchedService, opts: SamplerOptions = {}): Promise<Record<string, number | null> | null> {
   const headers: Record<string, string> = {};
   if (s.metricsHost) headers.host = s.metricsHost;
-  if (opts.opsToken) {
-    headers.authorization = `Bearer ${opts.opsToken}`;
-    headers['x-ops-token'] = opts.opsToken;
-  }
+  if (opts.opsToken) headers.authorization = `Bearer ${opts.opsToken}`;
   try {
     const a = await request(s.metricsUrl, { headers, insecure: opts.insecure ?? false, timeoutMs: 5000 });
     if (a.status !== 200) return null;
