@@ -7,6 +7,7 @@ import { registerSmsCommands } from './commands/sms';
 import { registerResultsCommands } from './commands/results';
 import { registerDeadLetterCommands } from './commands/dead-letters';
 import { registerStaffCommands } from './commands/staff';
+import { registerAuditCommands } from './commands/audit';
 import { databaseUrl } from './env';
 import { StoreUnreachable, errorLine, requirePostgres, requireRedis, useStackState } from './stores';
 
@@ -26,6 +27,7 @@ registerSmsCommands(program);
 registerResultsCommands(program);
 registerDeadLetterCommands(program);
 registerStaffCommands(program);
+registerAuditCommands(program);
 
 type Store = 'postgres' | 'redis';
 /** The stores each command needs, checked before it runs (a command not listed checks none). */

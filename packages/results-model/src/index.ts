@@ -135,6 +135,8 @@ export const snapshotSchema = z.object({
    * a contest, and ballots carry no time, so it links nobody to a ballot (docs/secrecy.md).
    */
   turnoutByHour: z.array(hourTurnoutSchema).default([]),
+  /** The audit trail's head when the snapshot was built (issue #12): its seq and hash. */
+  auditHead: z.object({ seq: z.number().int().min(0), hash: z.string() }).optional(),
   contests: z.array(contestResultSchema),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

@@ -9,6 +9,7 @@ import type { Database } from '@primaries/db';
 import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin } from '@primaries/service-kit';
 import { AdminErrors } from './errors';
 import { staffAuthPlugin } from './plugins/staff-auth';
+import { publishAuditTrail } from '@primaries/audit';
 import authRoutes from './routes/auth';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
@@ -56,6 +57,12 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     allowList: (request) => /^\/(health|ready|metrics)$/.test(request.url),
   });
   await app.register(staffAuthPlugin, { config });
+  // What a change wrote to the audit trail goes out to the results site's copy at once
+  // (the worker's tally publishes it too, with every snapshot).
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'POST' || reply.statusCode >= 500) return;
+    publishAuditTrail(app.db, app.redis, config.REDIS_PREFIX).catch((err: unknown) => app.outages.reportOrLog(err, request.log, 'audit trail not published'));
+  });
 
   await app.register(async (api) => {
     // @fastify/csrf-protection answers a bad token with its own FST_CSRF_* error: give it the catalogue's code.

@@ -5,6 +5,7 @@ import { redisClient } from '@primaries/queue';
 import { staticSitePlugin } from '@primaries/static-site';
 import { baseServerOptions, errorShapeOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisOptions, redisPlugin } from '@primaries/service-kit';
 import { backoff, snapshotStorePlugin } from './plugins/snapshot-store';
+import auditRoutes from './routes/audit';
 import resultsRoutes from './routes/results';
 import { resultsSite } from './site';
 
@@ -30,6 +31,7 @@ export async function buildResultsApp(config: ResultsConfig, deps: ResultsAppDep
   await app.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, client: redis });
   await app.register(snapshotStorePlugin, { connection: config, prefix: config.REDIS_PREFIX, pollSeconds: config.RESULTS_POLL_SECONDS });
   await app.register(resultsRoutes, { prefix: '/api/v1/results', retryAfterSeconds: Math.min(config.RESULTS_POLL_SECONDS, 30) });
+  await app.register(auditRoutes, { prefix: '/api/v1/audit' });
   // The portal (issue #11): hashed, precompressed assets; the page reads the API above.
   await app.register(staticSitePlugin, { site: resultsSite, data: { voteUrl: config.VOTE_URL } });
   return app;

@@ -97,6 +97,7 @@ export function summaryBody(s: Snapshot) {
     final: s.final,
     turnout: s.turnout,
     pending: s.pending,
+    auditHead: s.auditHead ?? null,
     turnoutByHour: s.turnoutByHour,
     /** Candidates the party-control committee removed, with when and why: the public list. */
     removed: s.contests.flatMap((c) =>

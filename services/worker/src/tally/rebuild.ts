@@ -5,6 +5,7 @@ import type { TallyJobResult } from '@primaries/queue';
 import { readVoteBacklog } from '@primaries/redis-protocols';
 import { windowState } from '@primaries/domain';
 import type { Snapshot } from '@primaries/results-model';
+import { publishAuditTrail } from '@primaries/audit';
 import type { Releaser } from '../release/releaser';
 import { type BuildOptions, buildSnapshot, findElection } from './build-snapshot';
 import { publishSnapshot } from './publish-snapshot';
@@ -49,7 +50,10 @@ export async function rebuildResults(db: Kysely<Database>, redis: Redis, prefix:
   const queued = await readVoteBacklog(redis, prefix);
   if (releaser) await releaser.releaseNow(await finalContests(db, queued, opts));
   await beginCountingReceipts(db);
-  const draft = await buildSnapshot(db, { ...build, queued });
+  const built = await buildSnapshot(db, { ...build, queued });
+  // The audit trail goes out with every snapshot, and the snapshot names its head (issue #12).
+  const auditHead = await publishAuditTrail(db, redis, prefix);
+  const draft = built && { ...built, auditHead };
   const snapshot = draft ? await publishSnapshot(redis, prefix, draft) : null;
   if (snapshot) await finishCountingReceipts(db);
   return {
