@@ -20,3 +20,4 @@ export type * from './tables/staff.table';
 export * from './repositories/staff.repository';
 export * from './repositories/audit.repository';
 export * from './audit/chain';
+export * from './repositories/election-setup.repository';
