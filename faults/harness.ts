@@ -6,9 +6,8 @@ import pg from 'pg';
 import { type Database, createDb, migrateToLatest } from '@primaries/db';
 import { claimSweepIntervalMs, readVoteBacklog, issueToken } from '@primaries/redis-protocols';
 import { type OwnPostgres, type OwnRedis, type SmallElection, createSmallElection, freePort, startOwnPostgres, startOwnRedis } from '@primaries/testing';
-import { type RunningServices, superviseServices } from '../packages/cli/src/stack/run-services';
-import { serviceCommand } from '../packages/cli/src/stack/services';
-import { hashReceipt } from '../services/vote/src/voting/receipt';
+import { type RunningServices, serviceCommand, superviseServices } from '@primaries/cli/stack';
+import { hashReceipt } from '@primaries/vote/receipt';
 
 /**
  * The fault suite's stack: a Postgres cluster and a redis-server of its own (append-only,

@@ -13,3 +13,7 @@ export async function startProcessors(ctx: WorkerContext): Promise<Running[]> {
   const started = await Promise.all([startRecordVotes(ctx, { releaser }), startRebuildTallies(ctx, releaser), startSendSms(ctx), startSweepClaims(ctx)]);
   return started.filter((r): r is Running => r !== null);
 }
+
+export { type RecordVotesOptions, startRecordVotes } from './record-votes';
+export { startRebuildTallies } from './rebuild-tallies';
+export { startSendSms } from './send-sms';
