@@ -28,6 +28,7 @@ function post(token: string, selections: unknown) {
   return h.app.inject({ method: 'POST', url: '/api/v1/votes', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify({ selections }) });
 }
 
+const ballotVoted = async (token: string) => ((await h.app.inject({ method: 'GET', url: '/api/v1/ballot', headers: { authorization: `Bearer ${token}` } })).json().contests as Array<{ voted: boolean }>).map((c) => c.voted);
 const receiptStatus = async (receipt: string) => (await h.app.inject({ method: 'GET', url: `/api/v1/receipts/${receipt}` })).json().status as string;
 const backlog = async () => Number(await h.tr.redis.get(voteBacklogKey(h.tr.prefix)));
 const participationOf = async (member: string) => (await h.tdb.db.selectFrom('participation').select('contest_id').where('member_id', '=', member).execute()).length;
@@ -60,6 +61,8 @@ it('a claim whose batch was never queued: the retry is told to come back (503), 
   // Past the batcher's tick: no request is on its way to queue this claim.
   await sleep(700);
 
+  // The ballot does not call them voted (the voter site would not send them again).
+  expect((await ballotVoted(v.token)).some(Boolean)).toBe(false);
   const retry = await post(v.token, v.selections);
   // Before the fix: 409 VOTE_ERR_ALREADY_VOTED, and no ballot of this voter ever recorded.
   expect({ status: retry.statusCode, code: retry.json().error?.code }).toEqual({ status: 503, code: 'VOTE_ERR_UNAVAILABLE' });
@@ -79,6 +82,7 @@ it('a claim whose batch was never queued: the retry is told to come back (503), 
   // Confirmed with its batch: a double vote is a plain 409 again, even past the sweep's age.
   expect(await pendingClaimCount(h.tr.redis, h.tr.prefix)).toBe(0);
   await sleep(600);
+  expect(await ballotVoted(v.token)).toEqual([true, true, true]);
   expect((await post(v.token, v.selections)).statusCode).toBe(409);
   expect(await sweepStaleClaims(h.tr.redis, h.tr.prefix, 0)).toBe(0);
 
