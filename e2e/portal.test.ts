@@ -24,6 +24,7 @@ const portalPages = (national: number) => [
   ['contest', `/contest?id=${national}`],
   ['turnout', '/turnout'],
   ['removed', '/removed'],
+  ['audit', '/audit'],
 ] as const;
 
 /** Opens a portal page and waits for its screen (axe runs in `screen`). */

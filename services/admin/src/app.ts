@@ -11,6 +11,7 @@ import { AdminErrors } from './errors';
 import { staffAuthPlugin } from './plugins/staff-auth';
 import { publishAuditTrail } from '@primaries/audit';
 import authRoutes from './routes/auth';
+import dashboardRoutes from './routes/dashboard';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
 
@@ -74,6 +75,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(authRoutes);
     await api.register(enrolmentRoutes);
     await api.register(staffRoutes);
+    await api.register(dashboardRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

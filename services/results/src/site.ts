@@ -6,5 +6,5 @@ export const resultsSite: SiteDefinition = {
   name: 'results',
   entry: path.join(__dirname, '..', 'web', 'main.tsx'),
   html: path.join(__dirname, '..', 'web', 'index.html'),
-  pages: ['/', '/contest', '/turnout', '/removed'],
+  pages: ['/', '/contest', '/turnout', '/removed', '/audit'],
 };

@@ -7,6 +7,7 @@ import { loadConfig } from '@primaries/config';
 import { LANGUAGES } from '@primaries/i18n';
 import { type TestRedis, createTestRedis, waitFor } from '@primaries/testing';
 import { conditionalGet } from '@primaries/ui/poll';
+import { auditKeys } from '@primaries/audit';
 import { axeProblems } from '../../../e2e/browser';
 import { buildResultsApp } from '../src/app';
 import { makeSnapshot, publish } from './snapshot-fixture';
@@ -14,7 +15,7 @@ import { makeSnapshot, publish } from './snapshot-fixture';
 // Debian's chromium (apt-get install -y chromium), driven by playwright-core.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(__dirname, '..', '..', '..', 'artifacts', 'screenshots');
-const PAGES = ['/', '/contest?id=11', '/turnout', '/removed'] as const;
+const PAGES = ['/', '/contest?id=11', '/turnout', '/removed', '/audit'] as const;
 
 let tr: TestRedis;
 let app: FastifyInstance;
@@ -28,7 +29,22 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   await publish(tr.redis, tr.prefix, makeSnapshot(3));
   await waitFor(() => app.snapshots.current?.version === 3, { message: 'snapshot loaded' });
+  await publishTrail(AUDIT_EVENTS);
 }, 60_000);
+
+/** A published trail of `count` events as the admin service and the worker write it (the chain is not checked here). */
+const AUDIT_EVENTS = 60;
+async function publishTrail(count: number) {
+  const keys = auditKeys(tr.prefix);
+  const hash = (seq: number) => seq.toString(16).padStart(64, 'a');
+  const fields = Array.from({ length: count }, (_, i) => {
+    const seq = i + 1;
+    const event = { seq, at: new Date(Date.UTC(2026, 9, 1, 6, 0, seq)).toISOString(), actor: seq === 1 ? { role: 'operator', id: 'cli' } : { role: 'organizer', id: '1' }, action: seq === 2 ? 'staff.enrolled' : 'staff.created', subject: `staff:${seq}`, reason: seq === 2 ? null : 'role observer', prevHash: seq === 1 ? '0'.repeat(64) : hash(seq - 1), hash: hash(seq) };
+    return [String(seq), JSON.stringify(event)];
+  });
+  await tr.redis.hset(keys.events, ...fields.flat());
+  await tr.redis.set(keys.head, JSON.stringify({ seq: count, hash: hash(count) }));
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -47,7 +63,7 @@ async function until(page: Page, expression: string, timeoutMs = 15_000) {
 
 describe('portal pages', () => {
   it('serves every page with a strict CSP and hashed, precompressed assets; under 150 KB compressed in all', async () => {
-    for (const url of ['/', '/contest', '/turnout', '/removed']) {
+    for (const url of ['/', '/contest', '/turnout', '/removed', '/audit']) {
       const res = await app.inject({ url, headers: { 'accept-encoding': 'br' } });
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toContain('text/html');
@@ -160,6 +176,28 @@ describe('portal in a browser', () => {
     await page.goto(`${base}/removed`);
     await page.waitForSelector('[data-state="removed"]');
     expect(await page.textContent('tr[data-candidate="104"]')).toContain('Skipped the mandatory debates');
+  }, 60_000);
+
+  it('lists the audit trail newest first, in pages, with the command that verifies it', async () => {
+    await page.goto(`${base}/audit?lang=en`);
+    await page.waitForSelector('[data-state="audit"] table.audit');
+    expect(await page.getAttribute('.audit-head', 'data-head')).toBe(String(AUDIT_EVENTS));
+    const seqs = async () => page.$$eval('table.audit tbody tr', (rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
+    expect((await seqs()).slice(0, 2)).toEqual([60, 59]);
+    expect((await seqs()).length).toBe(50);
+    expect(await page.textContent('tr[data-seq="60"]')).toContain('Organizing committee, no. 1');
+    expect(await page.textContent('tr[data-seq="60"] code.hash')).toBe('aaaaaaaaaaaa');
+    await page.click('button[data-page="older"]');
+    await until(page, `document.querySelector('table.audit tbody tr')?.getAttribute('data-seq') === '10'`);
+    expect(await seqs()).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(await page.textContent('tr[data-seq="2"]')).toContain('Enrolled: password and authenticator set');
+    expect(await page.textContent('tr[data-seq="1"]')).toContain('Operator (command line), no. cli');
+    expect(await page.isDisabled('button[data-page="older"]')).toBe(true);
+    await page.click('button[data-page="newer"]');
+    await until(page, `document.querySelector('table.audit tbody tr')?.getAttribute('data-seq') === '60'`);
+    expect(await page.textContent('pre.command')).toBe(`pnpm primaries audit verify --url ${base}/`);
+    expect(await page.getAttribute('.site-nav a[href="/audit"]', 'aria-current')).toBe('page');
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
   }, 60_000);
 
   it('switches language and remembers it; Kazakh names where there are', async () => {

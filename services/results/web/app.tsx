@@ -1,5 +1,6 @@
 import { I18nProvider, LangSwitch, Notice, Screen, useI18n } from '@primaries/ui';
 import { usePolled } from './poll';
+import { AuditScreen } from './screens/audit';
 import { ContestScreen } from './screens/contest';
 import { Overview } from './screens/overview';
 import { RemovedScreen } from './screens/removed';
@@ -8,7 +9,7 @@ import { siteData } from './site-data';
 import { StatusBar } from './status';
 import type { Summary } from './types';
 
-const PATHS = { overview: '/', turnout: '/turnout', removed: '/removed' } as const;
+const PATHS = { overview: '/', turnout: '/turnout', removed: '/removed', audit: '/audit' } as const;
 
 function Nav() {
   const { t } = useI18n();
@@ -23,6 +24,7 @@ function Nav() {
       {link(PATHS.overview, t('portal.nav.overview'))}
       {link(PATHS.turnout, t('portal.nav.turnout'))}
       {link(PATHS.removed, t('portal.nav.removed'))}
+      {link(PATHS.audit, t('portal.nav.audit'))}
       {siteData.voteUrl && <a href={siteData.voteUrl}>{t('portal.nav.vote')}</a>}
     </nav>
   );
@@ -75,7 +77,8 @@ function Shell() {
       </header>
       <Nav />
       <main id="main" class="wrap">
-        <Page />
+        {/* The trail does not wait for the results: it is published before the first snapshot. */}
+        {location.pathname === PATHS.audit ? <AuditScreen /> : <Page />}
       </main>
     </>
   );

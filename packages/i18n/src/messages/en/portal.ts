@@ -91,4 +91,19 @@ export const portal = {
   'portal.removed.reason': 'Reason',
   'portal.removed.noReason': 'not given',
 
+  // The audit trail (/audit)
+  'portal.nav.audit': 'Audit trail',
+  'portal.audit.title': 'Audit trail',
+  'portal.audit.lead': 'Every action of the officials and every step of the election, in order. Each entry carries the hash of the one before it, so no entry can be changed, removed or reordered without it showing.',
+  'portal.audit.loading': 'Loading the trail…',
+  'portal.audit.unavailable': 'The trail cannot be loaded right now. This page tries again by itself.',
+  'portal.audit.none': 'The trail is empty: nothing has happened yet.',
+  'portal.audit.head': '{count, plural, one {# entry} other {# entries}}; the latest hash begins {hash}',
+  'portal.audit.range': 'Entries {from}–{to}, newest first',
+  'portal.audit.pages': 'Pages of the trail',
+  'portal.audit.newer': 'Newer entries',
+  'portal.audit.older': 'Older entries',
+  'portal.audit.verify.title': 'Check it yourself',
+  'portal.audit.verify.body': 'Anyone can recompute the whole chain from this site with the project\'s command line, and see whether an entry was changed, removed or reordered:',
+  'portal.audit.verify.after': 'It names the first break it finds, or says the chain is whole and gives its latest hash: compare it with the one above and with the one in each results snapshot.',
 } as const;
