@@ -8,6 +8,7 @@ import type { AdminConfig } from '@primaries/config';
 import type { Database } from '@primaries/db';
 import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin } from '@primaries/service-kit';
 import { AdminErrors } from './errors';
+import { queueBoardPlugin } from './plugins/queue-board';
 import { staffAuthPlugin } from './plugins/staff-auth';
 import { publishAuditTrail } from '@primaries/audit';
 import authRoutes from './routes/auth';
@@ -77,5 +78,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(staffRoutes);
     await api.register(dashboardRoutes);
   }, { prefix: '/api/v1' });
+  // Bull Board at /queues, organizers only (docs/admin.md).
+  await queueBoardPlugin(app);
   return app;
 }
