@@ -4,9 +4,8 @@ import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { type Database, createDb, migrateToLatest } from '@primaries/db';
 import { type OwnPostgres, type OwnRedis, type SmallElection, createSmallElection, freePort, startOwnPostgres, startOwnRedis } from '@primaries/testing';
-import { superviseServices, type RunningServices } from '../packages/cli/src/stack/run-services';
-import { instancePort, serviceCommand } from '../packages/cli/src/stack/services';
-import { makeIin } from '../packages/domain/src/iin';
+import { type RunningServices, instancePort, serviceCommand, superviseServices } from '@primaries/cli/stack';
+import { makeIin } from '@primaries/domain/iin';
 import { VOTE_HOST, httpGet, until } from './harness';
 
 /**
