@@ -21,3 +21,4 @@ export * from './repositories/staff.repository';
 export * from './repositories/audit.repository';
 export * from './repositories/rebuild-lock.repository';
 export * from './audit/chain';
+export * from './repositories/election-setup.repository';
