@@ -12,6 +12,7 @@ import { importLines } from '../src/commands/election';
 let t: TestDatabase;
 let root: string;
 let electionId: number;
+let annaMemberId: string;
 const SLUG = 'setup-2026';
 const iinF1995 = makeIin('1995-05-01', 'F', 7) ?? makeIin('1995-05-01', 'F', 8)!;
 
@@ -52,6 +53,15 @@ beforeAll(async () => {
     .returning('id')
     .executeTakeFirstOrThrow();
   electionId = row.id;
+  // A register member who stands as a candidate: the import links them by IIN.
+  const r = await t.db.insertInto('regions').values({ code: 'MEM', name: 'M', name_kk: null }).returning('id').executeTakeFirstOrThrow();
+  const d = await t.db.insertInto('districts').values({ code: 'MEM-01', region_id: r.id, name: 'M', name_kk: null, kind: 'city' }).returning('id').executeTakeFirstOrThrow();
+  const m = await t.db
+    .insertInto('members')
+    .values({ iin: iinF1995, phone: '+77015550101', full_name: 'Иванова Анна', gender: 'F', birth_date: '1995-05-01', region_id: r.id, district_id: d.id, primary_org: 'ППО', admitted_at: '2015-01-01' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  annaMemberId = m.id;
 });
 afterAll(async () => {
   await t.drop();
@@ -86,6 +96,8 @@ describe('pnpm primaries election import', () => {
     const anna = d.candidates.find((c) => c.full_name === 'Иванова Анна Петровна')!;
     expect(anna).toMatchObject({ gender: 'F', birth_date: '1995-05-01', full_name_kk: 'Иванова Анна Петрқызы', occupation: 'учитель', contest_id: national.id });
     expect(d.candidates.find((c) => c.ballot_order === 3)).toMatchObject({ full_name: 'Сериков Серик "Младший"' });
+    const linked = await t.db.selectFrom('candidates').select(['full_name', 'member_id']).where('member_id', 'is not', null).execute();
+    expect(linked).toEqual([{ full_name: 'Иванова Анна Петровна', member_id: annaMemberId }]);
     const events = await listAuditEvents(t.db);
     expect(events.at(-1)).toMatchObject({ action: 'election.imported', actor: { role: 'operator', id: 'cli' }, subject: `election:${electionId}` });
     expect(JSON.stringify(events)).not.toContain(iinF1995);

@@ -112,39 +112,52 @@ async function upsertContests(trx: Transaction<Database>, electionId: number, ro
   return counts;
 }
 
+type CandidateValues = {
+  full_name: string; full_name_kk: string | null; gender: 'F' | 'M'; birth_date: string; occupation: string | null; member_id: string | null;
+};
+
+/** Updates candidates by id in one statement per 5,000 (a row set from JSON), making each active again. */
+async function updateCandidates(trx: Transaction<Database>, rows: Array<CandidateValues & { id: number }>) {
+  for (let i = 0; i < rows.length; i += 5000) {
+    await sql`
+      update candidates c set full_name = x.full_name, full_name_kk = x.full_name_kk, gender = x.gender, birth_date = x.birth_date,
+        occupation = x.occupation, member_id = x.member_id, status = 'active', removed_at = null, removal_reason = null
+      from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 5000))}::jsonb)
+        as x(id int, full_name text, full_name_kk text, gender char(1), birth_date date, occupation text, member_id bigint)
+      where c.id = x.id`.execute(trx);
+  }
+}
+
 /** Replaces each listed contest's candidates: same ballot_order → updated, new → inserted, the rest deleted. */
 async function replaceCandidates(trx: Transaction<Database>, groups: SetupData['candidates'], places: SetupPlaces) {
-  const counts = { inserted: 0, updated: 0, deleted: 0 };
   const iins = [...groups.values()].flatMap((g) => g.flatMap((c) => (c.iin ? [c.iin] : [])));
-  const members = iins.length ? await trx.selectFrom('members').select(['id', 'iin']).where('iin', 'in', iins).execute() : [];
+  // = any(array): one parameter however many candidates (an IN list would hit the 65,535-parameter limit).
+  const members = iins.length ? await trx.selectFrom('members').select(['id', 'iin']).where(sql<boolean>`iin = any(${iins}::char(12)[])`).execute() : [];
   const memberId = new Map(members.map((m) => [m.iin, m.id]));
+  const contestIds = [...groups.keys()].map((key) => places.contests.get(key)!);
+  const existing = contestIds.length
+    ? await trx.selectFrom('candidates').select(['id', 'contest_id', 'ballot_order']).where(sql<boolean>`contest_id = any(${contestIds}::int[])`).execute()
+    : [];
+  const byOrder = new Map(existing.map((e) => [`${e.contest_id}:${e.ballot_order}`, e.id]));
+  const fresh = [];
+  const updates = [];
   for (const [key, rows] of groups) {
     const contestId = places.contests.get(key)!;
-    const existing = await trx.selectFrom('candidates').select(['id', 'ballot_order']).where('contest_id', '=', contestId).execute();
-    const byOrder = new Map(existing.map((e) => [e.ballot_order, e.id]));
-    const fresh = [];
     for (const c of rows) {
-      const values = {
+      const values: CandidateValues = {
         full_name: c.fullName, full_name_kk: c.fullNameKk, gender: c.gender, birth_date: c.birthDate,
         occupation: c.occupation, member_id: c.iin ? (memberId.get(c.iin) ?? null) : null,
       };
-      const id = byOrder.get(c.ballotOrder);
-      if (id === undefined) {
-        fresh.push({ contest_id: contestId, ballot_order: c.ballotOrder, ...values });
-        continue;
-      }
-      byOrder.delete(c.ballotOrder);
-      await trx.updateTable('candidates').set({ ...values, status: 'active', removed_at: null, removal_reason: null }).where('id', '=', id).execute();
-      counts.updated++;
-    }
-    for (let i = 0; i < fresh.length; i += 1000) await trx.insertInto('candidates').values(fresh.slice(i, i + 1000)).execute();
-    counts.inserted += fresh.length;
-    if (byOrder.size) {
-      const gone = await trx.deleteFrom('candidates').where('id', 'in', [...byOrder.values()]).executeTakeFirst();
-      counts.deleted += Number(gone.numDeletedRows);
+      const id = byOrder.get(`${contestId}:${c.ballotOrder}`);
+      if (id === undefined) fresh.push({ contest_id: contestId, ballot_order: c.ballotOrder, ...values });
+      else updates.push({ id, ...values });
+      byOrder.delete(`${contestId}:${c.ballotOrder}`);
     }
   }
-  return counts;
+  await updateCandidates(trx, updates);
+  for (let i = 0; i < fresh.length; i += 1000) await trx.insertInto('candidates').values(fresh.slice(i, i + 1000)).execute();
+  const gone = byOrder.size ? await sql`delete from candidates where id = any(${[...byOrder.values()]}::int[])`.execute(trx) : null;
+  return { inserted: fresh.length, updated: updates.length, deleted: Number(gone?.numAffectedRows ?? 0) };
 }
 
 /** Writes a validated setup into the election, inside the caller's transaction. */
