@@ -7,12 +7,15 @@ import type { Redis } from 'ioredis';
 import type { AdminConfig } from '@primaries/config';
 import type { Database } from '@primaries/db';
 import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin } from '@primaries/service-kit';
+import { staticSitePlugin } from '@primaries/static-site';
 import { AdminErrors } from './errors';
 import { staffAuthPlugin } from './plugins/staff-auth';
 import { publishAuditTrail } from '@primaries/audit';
+import auditTrailRoutes from './routes/audit-trail';
 import authRoutes from './routes/auth';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
+import { consoleSite, resultsUrlFor } from './site';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -74,6 +77,9 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(authRoutes);
     await api.register(enrolmentRoutes);
     await api.register(staffRoutes);
+    await api.register(auditTrailRoutes);
   }, { prefix: '/api/v1' });
+  // The console's pages and assets (services/admin/web, docs/admin.md#the-console).
+  await app.register(staticSitePlugin, { site: consoleSite, data: { resultsUrl: resultsUrlFor(config.ADMIN_PUBLIC_URL) } });
   return app;
 }
