@@ -13,6 +13,7 @@ import { staffAuthPlugin } from './plugins/staff-auth';
 import { publishAuditTrail } from '@primaries/audit';
 import auditTrailRoutes from './routes/audit-trail';
 import authRoutes from './routes/auth';
+import dashboardRoutes from './routes/dashboard';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
 import { consoleSite, resultsUrlFor } from './site';
@@ -77,6 +78,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(authRoutes);
     await api.register(enrolmentRoutes);
     await api.register(staffRoutes);
+    await api.register(dashboardRoutes);
     await api.register(auditTrailRoutes);
   }, { prefix: '/api/v1' });
   // The console's pages and assets (services/admin/web, docs/admin.md#the-console).

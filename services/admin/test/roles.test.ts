@@ -23,6 +23,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: '/api/v1/auth/sign-out', allowed: SIGNED_IN },
   { method: 'POST', path: '/api/v1/auth/sign-out-everywhere', allowed: SIGNED_IN },
   { method: 'GET', path: '/api/v1/staff', allowed: ['organizer'] },
+  { method: 'GET', path: '/api/v1/dashboard', allowed: ['organizer'] },
   { method: 'GET', path: '/api/v1/audit/latest', allowed: SIGNED_IN },
   { method: 'POST', path: '/api/v1/staff', allowed: ['organizer'], request: async () => ({ url: '/api/v1/staff', body: { role: 'observer' } }) },
   {
