@@ -6,7 +6,7 @@ import { useSession } from '../session';
 /** How often the dashboard asks again. */
 export const DASHBOARD_REFRESH_SECONDS = 10;
 
-type State = { s: 'loading' } | { s: 'missing' } | { s: 'ready'; d: Dashboard; stale: boolean };
+type State = { s: 'loading' } | { s: 'missing' } | { s: 'failed' } | { s: 'ready'; d: Dashboard; stale: boolean };
 
 /** Polls `GET /api/v1/dashboard` every ten seconds; keeps the last figures (marked stale) when a refresh fails. */
 function useDashboard(): State {
@@ -21,10 +21,10 @@ function useDashboard(): State {
         if (gone) return;
         if (r.ok) setState({ s: 'ready', d: r.data, stale: false });
         else if (r.status === 404) setState({ s: 'missing' });
-        else setState((s) => (s.s === 'ready' ? { ...s, stale: true } : s));
+        else if (r.status !== 401) setState((s) => (s.s === 'ready' ? { ...s, stale: true } : { s: 'failed' }));
       } catch (err) {
         if (!(err instanceof NetworkError) || gone) return;
-        setState((s) => (s.s === 'ready' ? { ...s, stale: true } : s));
+        setState((s) => (s.s === 'ready' ? { ...s, stale: true } : { s: 'failed' }));
       }
       if (!gone) timer = setTimeout(() => void tick(), DASHBOARD_REFRESH_SECONDS * 1000);
     };
@@ -65,6 +65,11 @@ export function DashboardScreen() {
         </p>
       )}
       {state.s === 'missing' && <p data-empty="true">{t('admin.dashboard.missing')}</p>}
+      {state.s === 'failed' && (
+        <Notice kind="error" live="alert">
+          <span data-error="dashboard">{t('admin.dashboard.failed', { seconds: DASHBOARD_REFRESH_SECONDS })}</span>
+        </Notice>
+      )}
       {state.s === 'ready' && <Figures d={state.d} stale={state.stale} />}
       <p>
         <a href="/queues">{t('admin.dashboard.queues')}</a>

@@ -60,6 +60,7 @@ export const adminConsole = {
   'admin.dashboard.title': 'Operations',
   'admin.dashboard.updated': 'Server time {time}; refreshed every {seconds} seconds',
   'admin.dashboard.stale': 'The last refresh failed: the figures are from before. We keep trying.',
+  'admin.dashboard.failed': 'The operations figures cannot be read right now; we try again every {seconds} seconds.',
   'admin.dashboard.missing': 'The operations figures are not available on this server yet.',
   'admin.dashboard.window': 'Voting window',
   'admin.dashboard.noElection': 'No election is set up.',

@@ -62,6 +62,7 @@ export const adminConsole: Record<keyof typeof en, string> = {
   'admin.dashboard.title': 'Жүйе жұмысы',
   'admin.dashboard.updated': 'Сервер уақыты {time}; әр {seconds} секунд сайын жаңарады',
   'admin.dashboard.stale': 'Соңғы жаңарту сәтсіз болды: бұрынғы деректер көрсетілген. Қайта тырысып жатырмыз.',
+  'admin.dashboard.failed': 'Жұмыс көрсеткіштерін қазір оқу мүмкін емес; әр {seconds} секунд сайын қайта тырысамыз.',
   'admin.dashboard.missing': 'Бұл серверде жұмыс көрсеткіштері әзірге қолжетімсіз.',
   'admin.dashboard.window': 'Дауыс беру уақыты',
   'admin.dashboard.noElection': 'Сайлау бапталмаған.',

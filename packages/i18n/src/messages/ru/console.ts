@@ -62,6 +62,7 @@ export const adminConsole: Record<keyof typeof en, string> = {
   'admin.dashboard.title': 'Работа системы',
   'admin.dashboard.updated': 'Время сервера {time}; обновляется каждые {seconds} секунд',
   'admin.dashboard.stale': 'Последнее обновление не удалось: показаны прежние данные. Мы продолжаем пробовать.',
+  'admin.dashboard.failed': 'Показатели работы сейчас не читаются; мы пробуем снова каждые {seconds} секунд.',
   'admin.dashboard.missing': 'Показатели работы на этом сервере пока недоступны.',
   'admin.dashboard.window': 'Время голосования',
   'admin.dashboard.noElection': 'Голосование не настроено.',
