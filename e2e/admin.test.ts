@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { generate } from 'otplib';
-import { staffAdd } from '../packages/cli/src/commands/staff';
+import { staffAdd } from '@primaries/cli/staff';
 import { DESKTOP, PHONE, firstLoadBytes, launch, shot } from './browser';
 import { inEveryLanguage, people, screen, waitInPage } from './flows';
 import { type Stack, startStack } from './stack';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type ServiceName, configKeys, loadConfig } from '@primaries/config';
-import { SERVICES } from '../../packages/cli/src/stack/services';
+import { SERVICES } from '@primaries/cli/stack';
 import { type Container, type K8sObject, type Probe, ROOT, configMap, podTemplate, selects, workloads } from './manifests';
 
 /**

@@ -5,11 +5,11 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type ServiceName, loadConfig } from '@primaries/config';
 import { type TestDatabase, type TestRedis, createTestDatabase, createTestRedis } from '@primaries/testing';
-import { buildGatewayApp } from '../../services/gateway/src/app';
-import { buildResultsApp } from '../../services/results/src/app';
-import { buildVoteApp } from '../../services/vote/src/app';
-import { buildAdminApp } from '../../services/admin/src/app';
-import { observabilityPlugin } from '../../packages/service-kit/src';
+import { buildGatewayApp } from '@primaries/gateway/app';
+import { buildResultsApp } from '@primaries/results/app';
+import { buildVoteApp } from '@primaries/vote/app';
+import { buildAdminApp } from '@primaries/admin/app';
+import { observabilityPlugin } from '@primaries/service-kit';
 import { containerEnv, probePaths, probeTarget } from './check-services';
 import { type Container, type Probe, ROOT, find, hasKubectl, podTemplate, render } from './manifests';
 

@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createDb, migrateToLatest } from '@primaries/db';
-import { buildSnapshot, publishSnapshot } from '@primaries/worker/src/tally/rebuild';
+import { buildSnapshot, publishSnapshot } from '@primaries/worker/tally';
 
 const { values: args } = parseArgs({
   options: {

@@ -31,7 +31,7 @@ import { spawnBaseline } from '../../lib/spawn-baseline';
 import { createDb } from '@primaries/db';
 import { voteBacklogKey } from '@primaries/redis-protocols';
 import { issueToken } from '@primaries/redis-protocols';
-import { hashReceipt } from '../../../services/vote/src/voting/receipt';
+import { hashReceipt } from '@primaries/vote/receipt';
 import { freePort, waitReady, stopChildren, trackChild, childrenExited } from '../../lib/processes';
 
 const ROOT = path.join(__dirname, '..', '..', '..');

@@ -4,7 +4,7 @@ import { loadConfig } from '@primaries/config';
 import { appendAuditEvent } from '@primaries/db';
 import { auditKeys, publishAuditTrail } from '@primaries/audit';
 import { type TestDatabase, type TestRedis, createTestDatabase, createTestRedis } from '@primaries/testing';
-import { buildResultsApp } from '@primaries/results/src/app';
+import { buildResultsApp } from '@primaries/results/app';
 import { auditVerify } from '../src/commands/audit';
 
 let tdb: TestDatabase;

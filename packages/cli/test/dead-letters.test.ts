@@ -6,7 +6,7 @@ import { type DeadVotes, QUEUES, bullPrefix } from '@primaries/queue';
 import { readReceiptMarker, readVoteBacklog, receiptKey } from '@primaries/redis-protocols';
 import { BallotSealer, newBallotKeyEntry, parseBallotKeys } from '@primaries/sealing';
 import { type TestRedis, createTestRedis } from '@primaries/testing';
-import { expireDeadLetters } from '@primaries/worker/src/voting/dead-letters';
+import { expireDeadLetters } from '@primaries/worker/dead-letters';
 import { listDeadLetters, purgeDeadLetters, retryDeadLetters } from '../src/commands/dead-letters';
 
 // `pnpm primaries dead-letters list|retry|purge` (issue #9): dead letters stay sealed, the

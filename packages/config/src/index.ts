@@ -197,6 +197,8 @@ export const voteSchema = z
     /** Votes waiting in the queue above which the vote site answers 503 + Retry-After. */
     VOTE_BACKLOG_LIMIT: z.coerce.number().int().min(1).default(200_000),
     VOTE_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+    /** A vote claim not confirmed (its batch queued) within this long is released by the worker's sweep; the same on vote and worker. */
+    VOTE_CLAIM_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
     /** Keys that seal each contest ballot before it is queued (the first one seals). */
     BALLOT_KEYS: ballotKeys.optional(),
     /** The party hotline: on the voter site and in the sign-in SMS ("if this wasn't you, call …"). */
@@ -262,6 +264,8 @@ export const workerSchema = z.object({
   BALLOT_RELEASE_RESERVE: z.coerce.number().int().min(0).optional(),
   /** Dead-lettered vote batches are purged after this long. */
   DEAD_LETTER_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 86400),
+  /** Vote claims unconfirmed this long are released (their vote service died before queueing them). */
+  VOTE_CLAIM_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
 }).transform(withBallotKeys).transform((c) => ({ ...c, BALLOT_RELEASE_RESERVE: c.BALLOT_RELEASE_RESERVE ?? c.BALLOT_RELEASE_MIN })).superRefine((c, ctx) => {
   requireBallotKeysInProduction(c, ctx);
   refuseDevelopmentSms(c, ctx);

@@ -4,3 +4,4 @@ export * from './quotas';
 export * from './ballot';
 export * from './eligibility';
 export * from './member-row';
+export * from './party-list';

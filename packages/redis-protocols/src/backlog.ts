@@ -2,10 +2,12 @@ import type { Redis } from 'ioredis';
 import { defineScript, runScript } from './script';
 
 /**
- * The votes backlog: a counter of votes queued but not yet recorded. The vote service adds
- * a batch's votes before it queues the batch (so the worker's decrement never comes
- * first) and takes them back if the add fails; the worker takes a batch off once, however
- * often the batch is retried. The vote service sheds load (503) above VOTE_BACKLOG_LIMIT.
+ * The votes backlog: a counter of votes claimed or queued but not yet recorded. The vote
+ * service counts a body's votes inside its claim script (voted.ts), before the batch is
+ * queued (so the worker's decrement never comes first); releasing a claim that was never
+ * queued takes them back (the vote route when the add fails, the worker's sweep when a vote
+ * service died). The worker takes a batch off once, however often the batch is retried. The
+ * vote service sheds load (503) above VOTE_BACKLOG_LIMIT.
  */
 
 /** `<prefix>:votes:backlog`. */
@@ -29,12 +31,12 @@ end
 return 1`,
 );
 
-/** The vote service: `votes` are about to be queued. */
+/** `votes` are about to be queued without a claim (an operator's dead-letter retry). */
 export async function countQueuedVotes(redis: Redis, prefix: string, votes: number): Promise<void> {
   await redis.incrby(voteBacklogKey(prefix), votes);
 }
 
-/** The vote service: the add failed, so the votes counted just before are not queued after all. */
+/** The add failed, so the votes counted just before are not queued after all. */
 export async function uncountQueuedVotes(redis: Redis, prefix: string, votes: number): Promise<void> {
   await redis.decrby(voteBacklogKey(prefix), votes);
 }

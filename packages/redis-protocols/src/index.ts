@@ -4,6 +4,7 @@
 export * from './script';
 export * from './receipts';
 export * from './voted';
+export * from './claims';
 export * from './backlog';
 export * from './sms';
 export * from './auth';

@@ -1,12 +1,16 @@
 import type { Redis } from 'ioredis';
+import { voteBacklogKey } from './backlog';
+import { CLAIM_PROVISIONAL_AFTER_MS, claimMember, claimReceiptsKey, parseClaimMember, pendingClaimsKey } from './claims';
 import { RECEIPT_MARKER_TTL_SECONDS, RECEIPT_QUEUED, receiptKey } from './receipts';
 import { defineScript, runScript } from './script';
 
 /**
  * The fast double-vote filter: a set per member and election holding the contest ids
- * already voted. Claiming all contests of a body and marking its receipts (one per contest
- * ballot, issue #9) queued is one script, so it is atomic and all-or-none. Postgres's participation primary key stays the
- * real guard (the worker inserts with ON CONFLICT DO NOTHING).
+ * already voted. Claiming all contests of a body, marking its receipts (one per contest
+ * ballot, issue #9) queued, recording the claim as pending (claims.ts) and counting its
+ * votes in the backlog is one script, so it is atomic and all-or-none. Postgres's
+ * participation primary key stays the real guard (the worker inserts with ON CONFLICT DO
+ * NOTHING).
  */
 
 /** How long a member's voted set lives: longer than any voting window. */
@@ -17,29 +21,60 @@ export function votedKey(prefix: string, electionId: number, memberId: string): 
   return `${prefix}:voted:${electionId}:${memberId}`;
 }
 
-// KEYS: voted set, then the receipt markers. ARGV: set TTL, marker TTL, marker value, contest ids…
-// → 0 when claimed, else the first contest id already voted.
+// KEYS: voted set, pending claims, claim receipts, backlog counter, then the receipt markers (n).
+// ARGV: set TTL, marker TTL, marker value, provisional-after ms, `<election>:<member>:`,
+// contest ids (n), receipt hashes (n).
+// → {} when claimed, else {first contest already voted, age in ms of its unconfirmed claim or -1}.
 const CLAIM = defineScript(
   'voted-claim',
   'variable',
   `
-for i = 4, #ARGV do
-  if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 1 then return tonumber(ARGV[i]) end
+local n = #KEYS - 4
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for i = 1, n do
+  local c = ARGV[5 + i]
+  if redis.call('SISMEMBER', KEYS[1], c) == 1 then
+    local at = redis.call('ZSCORE', KEYS[2], ARGV[5] .. c)
+    if at and now - tonumber(at) >= tonumber(ARGV[4]) then return {tonumber(c), now - tonumber(at)} end
+    return {tonumber(c), -1}
+  end
 end
-for i = 4, #ARGV do redis.call('SADD', KEYS[1], ARGV[i]) end
+for i = 1, n do
+  local c = ARGV[5 + i]
+  redis.call('SADD', KEYS[1], c)
+  redis.call('ZADD', KEYS[2], now, ARGV[5] .. c)
+  redis.call('HSET', KEYS[3], ARGV[5] .. c, ARGV[5 + n + i])
+  redis.call('SET', KEYS[4 + i], ARGV[3], 'EX', ARGV[2])
+end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[3], 'EX', ARGV[2]) end
-return 0`,
+redis.call('INCRBY', KEYS[4], n)
+return {}`,
 );
 
-// Undoes a claim whose batch could not be queued. KEYS: voted set, then the receipt markers. ARGV: contest ids…
+// Releases unconfirmed claims. KEYS: pending claims, claim receipts, backlog counter, voted
+// set, then one receipt marker per claim (n). ARGV: pending members (n), contest ids (n).
+// A claim already confirmed or released is left alone (ZREM says 0); one whose marker is no
+// longer queued was queued after all and settled by the worker (recorded or refused): it
+// stays voted. → how many contests were released.
 const RELEASE = defineScript(
   'voted-release',
   'variable',
   `
-for i = 1, #ARGV do redis.call('SREM', KEYS[1], ARGV[i]) end
-for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
-return 1`,
+local n = #KEYS - 4
+local released = 0
+for i = 1, n do
+  if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
+    redis.call('HDEL', KEYS[2], ARGV[i])
+    if redis.call('GET', KEYS[4 + i]) == '${RECEIPT_QUEUED}' then
+      redis.call('SREM', KEYS[4], ARGV[n + i])
+      redis.call('DEL', KEYS[4 + i])
+      released = released + 1
+    end
+  end
+end
+if released > 0 then redis.call('DECRBY', KEYS[3], released) end
+return released`,
 );
 
 /** A member's ballot in one election, as the pre-check keys it. */
@@ -51,20 +86,68 @@ interface VoterBallot {
   receiptHashes: readonly string[];
 }
 
-function claimKeys(prefix: string, b: VoterBallot): string[] {
-  return [votedKey(prefix, b.electionId, b.memberId), ...b.receiptHashes.map((h) => receiptKey(prefix, h))];
+/** Why a claim was refused: the first contest already voted, and how long its claim has waited unconfirmed (null: confirmed, or too young to tell). */
+export interface ClaimConflict {
+  contestId: number;
+  provisionalForMs: number | null;
 }
 
-/** Claims every contest of one body and marks its receipts queued; null on success, else the first contest already voted. */
-export async function claimContests(redis: Redis, prefix: string, b: VoterBallot): Promise<number | null> {
-  const keys = claimKeys(prefix, b);
-  const r = Number(await runScript(redis, CLAIM, keys, [VOTED_SET_TTL_SECONDS, RECEIPT_MARKER_TTL_SECONDS, RECEIPT_QUEUED, ...b.contestIds]));
-  return r === 0 ? null : r;
+/** The pending-set members of a body's claim, in contest order (what `confirmClaims` takes once the batch is queued). */
+export function claimMembers(b: Pick<VoterBallot, 'electionId' | 'memberId' | 'contestIds'>): string[] {
+  return b.contestIds.map((c) => claimMember(b.electionId, b.memberId, c));
 }
 
-/** Undoes claimContests (the vote could not be queued, so the voter may try again). */
-export async function releaseContests(redis: Redis, prefix: string, b: VoterBallot): Promise<void> {
-  await runScript(redis, RELEASE, claimKeys(prefix, b), [...b.contestIds]);
+/**
+ * Claims every contest of one body, marks its receipts queued, records the claim as pending
+ * and counts its votes in the backlog; null on success, else the conflict.
+ */
+export async function claimContests(redis: Redis, prefix: string, b: VoterBallot, provisionalAfterMs = CLAIM_PROVISIONAL_AFTER_MS): Promise<ClaimConflict | null> {
+  const keys = [votedKey(prefix, b.electionId, b.memberId), pendingClaimsKey(prefix), claimReceiptsKey(prefix), voteBacklogKey(prefix), ...b.receiptHashes.map((h) => receiptKey(prefix, h))];
+  const args = [VOTED_SET_TTL_SECONDS, RECEIPT_MARKER_TTL_SECONDS, RECEIPT_QUEUED, provisionalAfterMs, `${b.electionId}:${b.memberId}:`, ...b.contestIds, ...b.receiptHashes];
+  const r = (await runScript(redis, CLAIM, keys, args)) as number[];
+  if (r.length === 0) return null;
+  return { contestId: Number(r[0]), provisionalForMs: Number(r[1]) >= 0 ? Number(r[1]) : null };
+}
+
+async function release(redis: Redis, prefix: string, electionId: number, memberId: string, contestIds: readonly number[], receiptHashes: ReadonlyArray<string | null>): Promise<number> {
+  const keys = [pendingClaimsKey(prefix), claimReceiptsKey(prefix), voteBacklogKey(prefix), votedKey(prefix, electionId, memberId), ...receiptHashes.map((h) => receiptKey(prefix, h ?? 'unknown'))];
+  return Number(await runScript(redis, RELEASE, keys, [...contestIds.map((c) => claimMember(electionId, memberId, c)), ...contestIds]));
+}
+
+/** Undoes claimContests (the vote could not be queued, so the voter may try again); returns the contests released. */
+export async function releaseContests(redis: Redis, prefix: string, b: VoterBallot): Promise<number> {
+  return release(redis, prefix, b.electionId, b.memberId, b.contestIds, b.receiptHashes);
+}
+
+/** At most this many pending claims per page, and pages per sweep. */
+const SWEEP_PAGE = 200;
+const SWEEP_PAGES = 50;
+
+/**
+ * The worker's sweep: releases every claim unconfirmed for `olderThanMs` (its vote service
+ * died before the batch was queued). Each release is one atomic script that acts only if the
+ * claim is still pending, so competing workers may sweep at once. Returns the contests released.
+ */
+export async function sweepStaleClaims(redis: Redis, prefix: string, olderThanMs: number): Promise<number> {
+  const [sec, usec] = await redis.time();
+  const cutoff = Number(sec) * 1000 + Math.floor(Number(usec) / 1000) - olderThanMs;
+  let released = 0;
+  for (let page = 0; page < SWEEP_PAGES; page++) {
+    const members = await redis.zrangebyscore(pendingClaimsKey(prefix), '-inf', cutoff, 'LIMIT', 0, SWEEP_PAGE);
+    if (members.length === 0) break;
+    const hashes = await redis.hmget(claimReceiptsKey(prefix), ...members);
+    const done = await Promise.all(
+      members.map((m, i) => {
+        const p = parseClaimMember(m);
+        // Not ours to read: drop the entry, nothing else to undo.
+        if (!p) return redis.multi().zrem(pendingClaimsKey(prefix), m).hdel(claimReceiptsKey(prefix), m).exec().then(() => 0);
+        return release(redis, prefix, p.electionId, p.memberId, [p.contestId], [hashes[i] ?? null]);
+      }),
+    );
+    released += done.reduce((a, b) => a + b, 0);
+    if (members.length < SWEEP_PAGE) break;
+  }
+  return released;
 }
 
 /** Contest ids the pre-check set holds for a member. */

@@ -41,7 +41,7 @@ it('runs a script inside an auto-pipeline batch opened before its first use', as
   // The GET opens this tick's batch; the claims join it. With lazily defined commands this
   // was `pipeline[functionName] is not a function`, then a crash.
   const [, a, b] = await Promise.all([redis.get('x'), claimContests(redis, 'p1', ballot('7')), claimContests(redis, 'p1', ballot('7', 'b'.repeat(64)))]);
-  expect([a, b]).toEqual([null, 1]);
+  expect([a, b]).toEqual([null, { contestId: 1, provisionalForMs: null }]);
 });
 
 it('falls back on NOSCRIPT: loads the script again and retries, once for many callers', async () => {

@@ -50,6 +50,35 @@ export const quotaReportSchema = z.object({
 });
 export type QuotaReport = z.infer<typeof quotaReportSchema>;
 
+export const partyListSchema = z.object({
+  /** The contest's seats: the list's length when there are enough active candidates. */
+  seats: z.number().int(),
+  filled: z.number().int(),
+  /** The list in rating order; `reason` says whether a place came from the plain rating or the quotas. */
+  entries: z.array(
+    z.object({
+      position: z.number().int(),
+      id: z.number().int(),
+      rank: z.number().int(),
+      woman: z.boolean(),
+      youth: z.boolean(),
+      reason: z.enum(['rating', 'women', 'youth', 'women+youth']),
+    }),
+  ),
+  /** Candidates of the plain top-`seats` who gave way to a quota. */
+  displaced: z.array(z.number().int()),
+  women: z.number().int(),
+  youth: z.number().int(),
+  womenRequired: z.number().int(),
+  youthRequired: z.number().int(),
+  womenMet: z.boolean(),
+  youthMet: z.boolean(),
+  /** Places a quota still lacks for want of qualifying candidates (0 when met). */
+  womenShort: z.number().int(),
+  youthShort: z.number().int(),
+});
+export type PartyListResult = z.infer<typeof partyListSchema>;
+
 export const contestResultSchema = z.object({
   id: z.number().int(),
   name: z.string(),
@@ -71,6 +100,12 @@ export const contestResultSchema = z.object({
   pending: z.number().int().default(0),
   candidates: z.array(candidateResultSchema),
   quotas: quotaReportSchema,
+  /**
+   * The party list formed from the rating with the quotas applied (issue #13; absent in older
+   * snapshots): ≥ 30 % women and ≥ 20 % under 35 among the seats, rounded up; the
+   * lowest-ranked elected who break a quota give way to the next qualifying candidates.
+   */
+  partyList: partyListSchema.optional(),
 });
 export type ContestResult = z.infer<typeof contestResultSchema>;
 

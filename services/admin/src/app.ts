@@ -9,6 +9,7 @@ import type { Database } from '@primaries/db';
 import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin } from '@primaries/service-kit';
 import { staticSitePlugin } from '@primaries/static-site';
 import { AdminErrors } from './errors';
+import { queueBoardPlugin } from './plugins/queue-board';
 import { staffAuthPlugin } from './plugins/staff-auth';
 import { publishAuditTrail } from '@primaries/audit';
 import auditTrailRoutes from './routes/audit-trail';
@@ -81,6 +82,8 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(dashboardRoutes);
     await api.register(auditTrailRoutes);
   }, { prefix: '/api/v1' });
+  // Bull Board at /queues, organizers only (docs/admin.md).
+  await queueBoardPlugin(app);
   // The console's pages and assets (services/admin/web, docs/admin.md#the-console).
   await app.register(staticSitePlugin, { site: consoleSite, data: { resultsUrl: resultsUrlFor(config.ADMIN_PUBLIC_URL) } });
   return app;

@@ -39,10 +39,10 @@ export class Client {
   csrf: string | null = null;
   constructor(private readonly app: FastifyInstance) {}
 
-  async request(method: 'GET' | 'POST', url: string, body?: unknown, { csrf = true } = {}): Promise<LightMyRequestResponse> {
+  async request(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, { csrf = true } = {}): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = {};
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (csrf && method === 'POST' && this.csrf) headers['x-csrf-token'] = this.csrf;
+    if (csrf && method !== 'GET' && this.csrf) headers['x-csrf-token'] = this.csrf;
     const res = await this.app.inject({ method, url, headers, ...(body !== undefined ? { payload: body as object } : {}) });
     for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
       if (c.value === '' || (c.expires && c.expires.getTime() <= Date.now()) || c.maxAge === 0) this.cookies.delete(c.name);

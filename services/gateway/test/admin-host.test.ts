@@ -25,6 +25,14 @@ describe('the admin host', () => {
     expect(results.seen).toHaveLength(0);
   });
 
+  it('forwards the queue dashboard (Bull Board at /queues: page, assets, API) to the admin service', async () => {
+    // From an address of its own each (RATE_LIMIT_ADMIN_MAX is 3 here).
+    for (const [i, url] of ['/queues', '/queues/static/js/main.js', '/queues/api/queues?activeQueue=votes'].entries()) {
+      const res = await h.gateway.inject({ method: 'GET', url, headers: { host: 'admin.localhost', 'x-forwarded-for': `198.51.100.${i + 1}` } });
+      expect(res.json()).toMatchObject({ upstream: 'admin', url });
+    }
+  });
+
   it('never reaches the admin service through the vote or results hosts', async () => {
     admin.seen.length = 0;
     for (const host of ['vote.localhost', 'localhost']) {

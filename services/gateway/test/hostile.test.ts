@@ -2,11 +2,11 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '@primaries/config';
 import { type TestRedis, createTestRedis, waitFor } from '@primaries/testing';
-import { makeIin } from '../../../packages/domain/src';
-import { COMMON_ERROR_STATUSES } from '../../../packages/service-kit/src/docs';
-import { buildResultsApp } from '../../results/src/app';
-import { makeSnapshot, publish } from '../../results/test/snapshot-fixture';
-import { type VotingHarness, votingHarness } from '../../vote/test/voting-fixtures';
+import { makeIin } from '@primaries/domain';
+import { COMMON_ERROR_STATUSES } from '@primaries/service-kit';
+import { buildResultsApp } from '@primaries/results/app';
+import { makeSnapshot, publish } from '@primaries/results/testing';
+import { type VotingHarness, votingHarness } from '@primaries/vote/testing';
 import { type Harness, startGateway } from './helpers';
 import { RawConnection, type RawResponse, rawRequest } from './raw-http';
 

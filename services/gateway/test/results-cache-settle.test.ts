@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '@primaries/config';
 import { type TestRedis, createTestRedis, waitFor } from '@primaries/testing';
-import { buildResultsApp } from '../../results/src/app';
-import { makeSnapshot, publish } from '../../results/test/snapshot-fixture';
+import { buildResultsApp } from '@primaries/results/app';
+import { makeSnapshot, publish } from '@primaries/results/testing';
 import { type Harness, startGateway } from './helpers';
 
 /**

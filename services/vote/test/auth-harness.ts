@@ -17,8 +17,8 @@ import {
   waitFor,
 } from '@primaries/testing';
 import { buildVoteApp } from '../src/app';
-import type { Running, WorkerContext } from '../../worker/src/context';
-import { startSendSms } from '../../worker/src/processors/send-sms';
+import type { Running, WorkerContext } from '@primaries/worker/context';
+import { startSendSms } from '@primaries/worker/processors';
 
 /** A member as a test knows it: the secrets it types in, and its id. */
 export interface TestMember {

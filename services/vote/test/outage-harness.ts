@@ -12,9 +12,9 @@ import { readOutbox } from '@primaries/redis-protocols';
 import { Outages } from '@primaries/service-kit';
 import { type OwnPostgres, type OwnRedis, type SmallElection, captureLines, createSmallElection, startOwnPostgres, startOwnRedis, waitFor } from '@primaries/testing';
 import { buildVoteApp } from '../src/app';
-import type { Running, WorkerContext } from '../../worker/src/context';
-import { startRecordVotes } from '../../worker/src/processors/record-votes';
-import { startSendSms } from '../../worker/src/processors/send-sms';
+import type { Running, WorkerContext } from '@primaries/worker/context';
+import { startRecordVotes } from '@primaries/worker/processors';
+import { startSendSms } from '@primaries/worker/processors';
 
 /**
  * The vote service as production builds it (its own fail-fast, auto-pipelined Redis client

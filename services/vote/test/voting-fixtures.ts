@@ -16,10 +16,10 @@ import {
 import { Queue } from 'bullmq';
 import { buildVoteApp } from '../src/app';
 import { issueToken } from '@primaries/redis-protocols';
-import type { Running, WorkerContext } from '../../worker/src/context';
-import { type RecordVotesOptions, startRecordVotes } from '../../worker/src/processors/record-votes';
-import { Releaser } from '../../worker/src/release/releaser';
-import { rebuildResults } from '../../worker/src/tally/rebuild';
+import type { Running, WorkerContext } from '@primaries/worker/context';
+import { type RecordVotesOptions, startRecordVotes } from '@primaries/worker/processors';
+import { Releaser } from '@primaries/worker/release';
+import { rebuildResults } from '@primaries/worker/tally';
 import { BallotSealer, type Sealer } from '@primaries/sealing';
 
 /** Shared set-up for the voting tests: own database, own Redis prefix/queues, the real vote app. */

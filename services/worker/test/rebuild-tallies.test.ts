@@ -153,6 +153,19 @@ describe('results rebuild', () => {
     expect(r.quotas).toMatchObject({ top: [rB, rC], women: 1, youth: 0, womenMet: true, youthMet: false });
   });
 
+  it('forms the party list with the quotas applied beside the plain rating', () => {
+    // National: top 2 = A (woman, under 35), C (woman): both quotas met, the list is the rating's.
+    const n = snap.contests.find((c) => c.id === el.contests.national)!;
+    expect(n.partyList).toMatchObject({ seats: 2, filled: 2, displaced: [], womenMet: true, youthMet: true });
+    expect(n.partyList!.entries.map((e) => [e.id, e.reason])).toEqual([[A, 'rating'], [C, 'rating']]);
+    // Region 1: plain top 2 = B, C has nobody under 35 (needs ⌈0.4⌉ = 1). C, the lowest-ranked
+    // elected, gives way to A (rank 3, ahead of D by ballot order), a woman under 35: the
+    // women's quota stays met through A.
+    const r = snap.contests.find((c) => c.id === el.contests.region[0])!;
+    expect(r.partyList!.entries.map((e) => [e.position, e.id, e.rank, e.reason])).toEqual([[1, rB, 1, 'rating'], [2, rA, 3, 'women+youth']]);
+    expect(r.partyList).toMatchObject({ displaced: [rC], women: 1, youth: 1, womenMet: true, youthMet: true, womenShort: 0, youthShort: 0 });
+  });
+
   it('reports turnout per region and overall', () => {
     const [r1, r2] = el.regionIds;
     expect(snap.turnout).toEqual({ eligible: 10, authorized: 7, voted: 5 });

@@ -8,8 +8,8 @@ import { closeRedis, cliRedis } from '../stores';
 import { resultsKeys, snapshotSchema } from '@primaries/results-model';
 import { createLogger } from '@primaries/logger';
 import { BallotSealer } from '@primaries/sealing';
-import { Releaser } from '@primaries/worker/src/release/releaser';
-import { rebuildResults } from '@primaries/worker/src/tally/rebuild';
+import { Releaser } from '@primaries/worker/release';
+import { rebuildResults } from '@primaries/worker/tally';
 
 function positiveInt(v: string): number {
   const n = Number(v);

@@ -2,12 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type QueuedVote, VOTE_BATCH_JOB, jobId, voteBatchJobOptions } from '@primaries/queue';
-import { countQueuedVotes, uncountQueuedVotes } from '@primaries/redis-protocols';
+import { confirmClaims } from '@primaries/redis-protocols';
 
 interface Pending {
   votes: QueuedVote[];
+  /** The pre-check's pending-claim members of these votes (confirmed once the job is added). */
+  claims: string[];
   resolve: () => void;
   reject: (err: unknown) => void;
+}
+
+export interface VoteBatcherOptions {
+  /** Votes per job at most (VOTE_BATCH_MAX). */
+  max: number;
+  /** Called with the votes of each job added. */
+  onQueued?: (votes: number) => void;
+  /** Called when a queued job's claims could not be confirmed (the sweep then checks them). */
+  onConfirmFailed?: (err: unknown) => void;
 }
 
 /**
@@ -15,7 +26,8 @@ interface Pending {
  * setImmediate, or as soon as `max` votes are waiting). BullMQ costs ~70 µs of Redis time
  * per job whatever its size, so many votes per job is what keeps the queue ahead of the
  * voters (docs/voting.md). A request's votes are never split across jobs, and its
- * promise settles only once the job is in Redis.
+ * promise settles only once the job is in Redis and its claims are confirmed (one MULTI
+ * per job: the claims stop being provisional, docs/operations.md).
  */
 export class VoteBatcher {
   private pending: Pending[] = [];
@@ -27,17 +39,16 @@ export class VoteBatcher {
     private readonly queue: Queue,
     private readonly redis: Redis,
     private readonly redisPrefix: string,
-    private readonly max: number,
-    private readonly onQueued: (votes: number) => void = () => {},
+    private readonly opts: VoteBatcherOptions,
   ) {}
 
   /** Queues one body's votes; resolves when their job is added, rejects if the add fails. */
-  submit(votes: QueuedVote[]): Promise<void> {
+  submit(votes: QueuedVote[], claims: string[] = []): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (this.size + votes.length > this.max && this.size > 0) this.flush();
-      this.pending.push({ votes, resolve, reject });
+      if (this.size + votes.length > this.opts.max && this.size > 0) this.flush();
+      this.pending.push({ votes, claims, resolve, reject });
       this.size += votes.length;
-      if (this.size >= this.max) this.flush();
+      if (this.size >= this.opts.max) this.flush();
       else this.scheduled ??= setImmediate(() => this.flush());
     });
   }
@@ -58,18 +69,17 @@ export class VoteBatcher {
 
   private async add(batch: Pending[], count: number): Promise<void> {
     const batchId = randomUUID();
-    let counted = false;
     try {
-      // Counted before the add, so the worker's decrement can never come first.
-      await countQueuedVotes(this.redis, this.redisPrefix, count);
-      counted = true;
+      // The votes were counted in the backlog by their claims (so the worker's decrement never comes first).
       await this.queue.add(VOTE_BATCH_JOB, { batchId, votes: batch.flatMap((p) => p.votes) }, { jobId: jobId('votes', batchId), ...voteBatchJobOptions() });
     } catch (err) {
-      if (counted) uncountQueuedVotes(this.redis, this.redisPrefix, count).catch(() => {});
       for (const p of batch) p.reject(err);
       return;
     }
-    this.onQueued(count);
+    // Queued: the claims are final. If this fails the sweep finds the receipts settled by the
+    // worker (or, the worker slower than the sweep, releases them: Postgres then refuses a second vote).
+    await confirmClaims(this.redis, this.redisPrefix, batch.flatMap((p) => p.claims)).catch((err: unknown) => this.opts.onConfirmFailed?.(err));
+    this.opts.onQueued?.(count);
     for (const p of batch) p.resolve();
   }
 

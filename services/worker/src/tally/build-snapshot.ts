@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '@primaries/db';
-import { checkQuotas, competitionRanks, isYouth } from '@primaries/domain';
+import { checkQuotas, competitionRanks, formPartyList, isYouth } from '@primaries/domain';
 import type { CandidateResult, ContestResult, HourTurnout, RegionTurnout, SnapshotDraft } from '@primaries/results-model';
 
 export interface BuildOptions {
@@ -175,6 +175,7 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
       pending: sealedByContest.get(contest.id) ?? 0,
       candidates: results,
       quotas: { ...checkQuotas(top, contest.seats), top: top.map((r) => r.id) },
+      partyList: formPartyList(results, contest.seats),
     };
   });
 

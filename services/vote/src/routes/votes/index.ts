@@ -4,7 +4,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { z } from 'zod';
 import { type BallotContest, type BallotProblem, type VoteBody, checkSelections, voteBodySchema, windowState } from '@primaries/domain';
 import { QUEUES, bullPrefix } from '@primaries/queue';
-import { claimContests, releaseContests } from '@primaries/redis-protocols';
+import { type ClaimConflict, claimContests, claimMembers, claimSweepIntervalMs, releaseContests } from '@primaries/redis-protocols';
 import { VoteErrors } from '../../errors';
 import { BacklogMonitor } from '../../voting/backlog';
 import { VoteBatcher } from '../../voting/batcher';
@@ -17,6 +17,20 @@ export const RETRY_AFTER_UNAVAILABLE_SECONDS = 2;
 
 function unavailable(retryAfter: number): Error {
   return Object.assign(new VoteErrors.UNAVAILABLE(), { retryAfter });
+}
+
+/**
+ * Seconds until a claim unconfirmed for `ageMs` has surely been released by the worker's
+ * sweep (claims older than VOTE_CLAIM_TIMEOUT_SECONDS, swept every claimSweepIntervalMs).
+ */
+export function retryAfterProvisional(ageMs: number, timeoutSeconds: number): number {
+  return Math.max(RETRY_AFTER_UNAVAILABLE_SECONDS, Math.ceil((timeoutSeconds * 1000 - ageMs + claimSweepIntervalMs(timeoutSeconds)) / 1000));
+}
+
+/** A contest already claimed: voted (409), or claimed by a request whose batch never reached the queue (503 until the sweep). */
+function conflictError(c: ClaimConflict, timeoutSeconds: number): Error {
+  if (c.provisionalForMs === null) return new VoteErrors.ALREADY_VOTED(c.contestId);
+  return unavailable(retryAfterProvisional(c.provisionalForMs, timeoutSeconds));
 }
 
 function problemError(p: BallotProblem, contests: ReadonlyMap<number, BallotContest>): Error {
@@ -72,10 +86,14 @@ export default async function routes(app: FastifyInstance): Promise<void> {
     buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 5000],
     registers: [app.metrics],
   });
-  const batcher = new VoteBatcher(queue, app.redis, prefix, config.VOTE_BATCH_MAX, (n) => {
-    backlog.queued(n);
-    votesAccepted.inc(n);
-    batchSize.observe(n);
+  const batcher = new VoteBatcher(queue, app.redis, prefix, {
+    max: config.VOTE_BATCH_MAX,
+    onQueued(n) {
+      backlog.queued(n);
+      votesAccepted.inc(n);
+      batchSize.observe(n);
+    },
+    onConfirmFailed: (err) => app.outages.reportOrLog(err, app.log, 'vote claims not confirmed'),
   });
   app.addHook('onClose', async () => {
     backlog.stop();
@@ -119,14 +137,14 @@ export default async function routes(app: FastifyInstance): Promise<void> {
 
       const receipts = checked.map(() => newReceipt());
       const claim = { electionId: session.electionId, memberId, contestIds: checked.map((c) => c.contestId), receiptHashes: receipts.map((r) => r.hash) };
-      let conflict: number | null;
+      let conflict: ClaimConflict | null;
       try {
         conflict = await claimContests(app.redis, prefix, claim);
       } catch (err) {
         app.outages.reportOrLog(err, request.log, 'pre-check failed');
         throw refuse(unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS));
       }
-      if (conflict !== null) throw refuse(new VoteErrors.ALREADY_VOTED(conflict));
+      if (conflict !== null) throw refuse(conflictError(conflict, config.VOTE_CLAIM_TIMEOUT_SECONDS));
 
       try {
         // Each contest ballot sealed apart, padded to its contest's limit (docs/secrecy.md):
@@ -136,7 +154,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
           const sealed = app.ballotSealer.seal({ contestId: c.contestId, marks: c.marks, receiptHash }, mine.get(c.contestId)?.maxChoices ?? c.marks.length);
           return { memberId, contestId: c.contestId, receiptHash, sealed };
         });
-        await batcher.submit(votes);
+        await batcher.submit(votes, claimMembers(claim));
       } catch (err) {
         // Not queued: undo the claim so the voter can try again.
         app.outages.reportOrLog(err, request.log, 'vote batch not queued');

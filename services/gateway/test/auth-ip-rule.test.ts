@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@primaries/config';
-import { buildGatewayApp } from '../../gateway/src/app';
-import { authHarness, type AuthHarness } from './auth-harness';
+import { buildGatewayApp } from '../src/app';
+import { authHarness, type AuthHarness } from '@primaries/vote/testing/auth';
 
 // The one-IP rule: an address that authorized one member is refused for another in the
 // same election; the same member may come back; allowlisted addresses are exempt; Postgres

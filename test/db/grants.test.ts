@@ -17,7 +17,7 @@ import {
   receiptStatus,
   recordAuthorization,
   serviceGrantStatements,
-} from '../src';
+} from '@primaries/db';
 
 /**
  * The database roles of the split (docs/deploy.md): each service connects as its own role;
@@ -119,7 +119,7 @@ describe('service database roles (db grants)', () => {
 
 /** Exported repository functions of packages/db and what each writes, as "insert ballots", "update receipts"… */
 function repositoryWrites(): Map<string, Set<string>> {
-  const dir = path.join(__dirname, '..', 'src', 'repositories');
+  const dir = path.join(__dirname, '..', '..', 'packages', 'db', 'src', 'repositories');
   const verbs: Record<string, string> = { insertinto: 'insert', updatetable: 'update', deletefrom: 'delete', 'insert into': 'insert', update: 'update', 'delete from': 'delete' };
   const out = new Map<string, Set<string>>();
   for (const file of readdirSync(dir)) {
@@ -152,7 +152,7 @@ describe('the grants against the code', () => {
     expect(writes.get('beginCountingReceipts')).toEqual(new Set(['update receipts']));
     expect(writes.get('membersAuthorizedFromIp')).toEqual(new Set());
     for (const service of ['vote', 'worker'] as const) {
-      const src = path.join(__dirname, '..', '..', '..', 'services', service, 'src');
+      const src = path.join(__dirname, '..', '..', 'services', service, 'src');
       const used = new Set(sourceFiles(src).flatMap((f) => {
         const text = readFileSync(f, 'utf8');
         return [...text.matchAll(/import\s*\{([^}]*)\}\s*from '@primaries\/db'/g)].flatMap((m) => m[1]!.split(',').map((s) => s.replace(/^\s*type\s+/, '').trim()));
