@@ -78,6 +78,7 @@ async function signIn(page: Page, login: string, totp: string) {
 
 describe("the officials' console", () => {
   it('organizer: enrols, a replayed code is refused, signs in, sees the dashboard, manages staff; an observer sees the enrolment in the public trail', async () => {
+    for (let i = 0; i < 3; i++) await stack.addMember(i % 2, 0);
     const organizer = await staffAdd({ role: 'organizer', login: 'aigerim' }, { DATABASE_URL: stack.tdb.url, ADMIN_PUBLIC_URL: `${stack.adminUrl}/` });
     expect(organizer.link).toMatch(new RegExp(`^${stack.adminUrl}/enrol#[\\w-]{43}$`));
 

@@ -48,10 +48,10 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
   await app.register(docsPlugin, { title: 'primaries officials\' site', description: 'Staff accounts, sign-in and the audit trail (docs/admin.md)' });
   await app.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, ...(deps.redis ? { client: deps.redis } : {}) });
   await app.register(dbPlugin, { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, service: 'admin', ...(deps.db ? { db: deps.db } : {}) });
-  // A fail-fast client refuses commands until connected: give it a moment at start (as the vote service does).
-  app.addHook('onReady', async () => {
-    if (app.redis.status !== 'ready') await Promise.race([once(app.redis, 'ready'), sleep(2000, undefined, { ref: false })]);
-  });
+  // A fail-fast client refuses commands until connected: give it a moment at start (as the vote service does),
+  // here, before the dashboard and the queue board open BullMQ queues on it: a queue opened on a client
+  // still connecting fails for good ("Stream isn't writeable"; seen in e2e/admin.test.ts, the dashboard answered 503).
+  if (app.redis.status !== 'ready') await Promise.race([once(app.redis, 'ready'), sleep(2000, undefined, { ref: false })]);
   // Its own limits, behind the gateway's: per client address, shared by every instance through Redis.
   await app.register(rateLimit, {
     global: true,

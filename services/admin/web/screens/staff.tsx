@@ -41,7 +41,7 @@ export function StaffScreen() {
               <tr>
                 <th scope="col">{t('admin.staff.login')}</th>
                 <th scope="col">{t('admin.staff.role')}</th>
-                <th scope="col">{t('admin.staff.station')}</th>
+                <th scope="col">{t('admin.staff.stationColumn')}</th>
                 <th scope="col">{t('admin.staff.state')}</th>
                 <th scope="col">{t('admin.staff.actions')}</th>
               </tr>

@@ -94,6 +94,7 @@ export const adminConsole = {
   'admin.staff.login.optional': 'Login (optional)',
   'admin.staff.login.hint': '3 to 64 of a–z, 0–9, dot, dash, underscore. Left empty, one is made up from the role.',
   'admin.staff.station': 'Polling station number',
+  'admin.staff.stationColumn': 'Station',
   'admin.staff.add.submit': 'Add and make a link',
   'admin.staff.add.invalid': 'Check the login (3 to 64 of a–z, 0–9, dot, dash, underscore) and the station number.',
   'admin.staff.added': 'Account {login} added.',

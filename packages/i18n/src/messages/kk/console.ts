@@ -96,6 +96,7 @@ export const adminConsole: Record<keyof typeof en, string> = {
   'admin.staff.login.optional': 'Логин (міндетті емес)',
   'admin.staff.login.hint': '3-тен 64-ке дейін таңба: a–z, 0–9, нүкте, сызықша, астын сызу. Бос қалса, логин рөлден құралады.',
   'admin.staff.station': 'Сайлау учаскесінің нөмірі',
+  'admin.staff.stationColumn': 'Учаске',
   'admin.staff.add.submit': 'Қосып, сілтеме жасау',
   'admin.staff.add.invalid': 'Логинді (3-тен 64-ке дейін таңба: a–z, 0–9, нүкте, сызықша, астын сызу) және учаске нөмірін тексеріңіз.',
   'admin.staff.added': '{login} есептік жазбасы қосылды.',

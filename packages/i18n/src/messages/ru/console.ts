@@ -96,6 +96,7 @@ export const adminConsole: Record<keyof typeof en, string> = {
   'admin.staff.login.optional': 'Логин (необязательно)',
   'admin.staff.login.hint': 'От 3 до 64 символов: a–z, 0–9, точка, дефис, подчёркивание. Если оставить пустым, логин составится из роли.',
   'admin.staff.station': 'Номер избирательного участка',
+  'admin.staff.stationColumn': 'Участок',
   'admin.staff.add.submit': 'Добавить и создать ссылку',
   'admin.staff.add.invalid': 'Проверьте логин (от 3 до 64 символов: a–z, 0–9, точка, дефис, подчёркивание) и номер участка.',
   'admin.staff.added': 'Учётная запись {login} добавлена.',
