@@ -49,7 +49,7 @@ export function containerEnv(objs: K8sObject[], owner: string, c: Container, pro
       // (as long as a real one: ADMIN_SECRET wants 32 characters or more; BALLOT_KEYS a key).
       env[v.name] =
         v.name === 'DATABASE_URL' ? 'postgres://role:secret@primaries-db-rw:5432/primaries'
-        : v.name === 'BALLOT_KEYS' ? `standin:${Buffer.alloc(32).toString('base64')}`
+        : v.name === 'BALLOT_KEYS' || v.name === 'ADMIN_TOTP_KEYS' ? `standin:${Buffer.alloc(32).toString('base64')}`
         : /url|uri/i.test(secret.key) ? 'redis://:secret@redis:6379/0' : 'a-stand-in-secret-as-long-as-a-real-one-0123456789';
     }
   }

@@ -301,14 +301,32 @@ export const adminSchema = z
     ADMIN_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
     /** Sign-in attempts per client address per 15 minutes. */
     ADMIN_SIGNIN_RATE_MAX: z.coerce.number().int().min(1).default(30),
+    /**
+     * Encrypt staff TOTP secrets at rest (AES-256-GCM): `id:base64key[,id:base64key…]`, 32
+     * random bytes each (the BALLOT_KEYS format); the first encrypts, every one listed opens.
+     * Required in production; outside it a publicly known development key stands in.
+     */
+    ADMIN_TOTP_KEYS: ballotKeys.optional(),
   })
   .transform(withTrustedProxies)
   .superRefine((c, ctx) => {
     if (!c.ADMIN_SECRET && c.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_SECRET'], message: 'required when NODE_ENV=production (a random secret of 32+ characters)' });
     }
+    if (!c.ADMIN_TOTP_KEYS && c.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_TOTP_KEYS'], message: 'required when NODE_ENV=production (id:base64key[,…], 32-byte keys)' });
+    }
   })
-  .transform((c) => ({ ...c, ADMIN_SECRET: c.ADMIN_SECRET ?? DEVELOPMENT_ADMIN_SECRET }));
+  .transform((c) => ({ ...c, ADMIN_SECRET: c.ADMIN_SECRET ?? DEVELOPMENT_ADMIN_SECRET, ADMIN_TOTP_KEYS: c.ADMIN_TOTP_KEYS ?? developmentTotpKeys() }));
+
+/**
+ * The stand-in ADMIN_TOTP_KEYS outside production: derived from a sentence in this file, so
+ * known to all; it keeps development working and protects nothing.
+ */
+function developmentTotpKeys(): BallotKey[] {
+  const key = createHash('sha256').update('primaries: publicly known development TOTP secret key, never for a real election').digest();
+  return [{ id: DEVELOPMENT_BALLOT_KEY_ID, key }];
+}
 
 /** The stand-in ADMIN_SECRET outside production: known to all, so never a secret. */
 export const DEVELOPMENT_ADMIN_SECRET = 'development-only-admin-secret-not-a-secret';

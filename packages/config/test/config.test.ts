@@ -147,3 +147,14 @@ describe('REDIS_SENTINELS', () => {
     expect(() => loadConfig('vote', { REDIS_SENTINELS: 'a', REDIS_SENTINEL_NAME: 'two words' })).toThrow(/REDIS_SENTINEL_NAME/);
   });
 });
+
+describe('ADMIN_TOTP_KEYS', () => {
+  const secret = { ADMIN_SECRET: 'a'.repeat(32) };
+  it('is required in production, and a known development key stands in elsewhere', () => {
+    expect(() => loadConfig('admin', { NODE_ENV: 'production', ...secret })).toThrow(/ADMIN_TOTP_KEYS: required/);
+    const keys = loadConfig('admin', { NODE_ENV: 'production', ...secret, ADMIN_TOTP_KEYS: `t2:${Buffer.alloc(32, 1).toString('base64')},t1:${Buffer.alloc(32, 2).toString('base64')}` }).ADMIN_TOTP_KEYS;
+    expect(keys.map((k) => [k.id, k.key.length])).toEqual([['t2', 32], ['t1', 32]]);
+    expect(loadConfig('admin', {}).ADMIN_TOTP_KEYS.map((k) => k.id)).toEqual([DEVELOPMENT_BALLOT_KEY_ID]);
+    expect(() => loadConfig('admin', { ADMIN_TOTP_KEYS: 't1:c2hvcnQ=' })).toThrow(/expected 32/);
+  });
+});

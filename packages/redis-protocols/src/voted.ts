@@ -150,9 +150,30 @@ export async function sweepStaleClaims(redis: Redis, prefix: string, olderThanMs
   return released;
 }
 
-/** Contest ids the pre-check set holds for a member. */
-export async function claimedContests(redis: Redis, prefix: string, electionId: number, memberId: string): Promise<number[]> {
-  return (await redis.smembers(votedKey(prefix, electionId, memberId))).map(Number);
+// KEYS: voted set, pending claims. ARGV: provisional-after ms, `<election>:<member>:`.
+// → the set's contest ids, less those held by a claim unconfirmed for that long.
+const VOTED = defineScript(
+  'voted-contests',
+  2,
+  `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local out = {}
+for _, c in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local at = redis.call('ZSCORE', KEYS[2], ARGV[2] .. c)
+  if not at or now - tonumber(at) < tonumber(ARGV[1]) then out[#out + 1] = c end
+end
+return out`,
+);
+
+/**
+ * Contest ids the pre-check set holds for a member (what the ballot shows as voted), less
+ * those held only by a claim still unconfirmed after `provisionalAfterMs`: its batch most
+ * likely never reached the queue, and a vote for them answers 503 until the sweep.
+ */
+export async function claimedContests(redis: Redis, prefix: string, electionId: number, memberId: string, provisionalAfterMs = CLAIM_PROVISIONAL_AFTER_MS): Promise<number[]> {
+  const ids = (await runScript(redis, VOTED, [votedKey(prefix, electionId, memberId), pendingClaimsKey(prefix)], [provisionalAfterMs, `${electionId}:${memberId}:`])) as string[];
+  return ids.map(Number);
 }
 
 /** Adds contests known from Postgres (e.g. a paper vote) to the set, so a vote for them is refused fast. */

@@ -23,7 +23,7 @@ const ballot = (memberId: string, receiptHash = 'a'.repeat(64)) => ({ electionId
 
 it('registers every script of the package once, each with its SHA-1', () => {
   const names = registeredScripts().map((s) => s.name);
-  expect(names).toEqual(expect.arrayContaining(['voted-claim', 'voted-release', 'backlog-settle-once', 'sms-take-budget', 'auth-hit', 'auth-issue', 'auth-attempt', 'auth-bind']));
+  expect(names).toEqual(expect.arrayContaining(['voted-claim', 'voted-release', 'voted-contests', 'backlog-settle-once', 'sms-take-budget', 'auth-hit', 'auth-issue', 'auth-attempt', 'auth-bind']));
   expect(new Set(names).size).toBe(names.length);
   for (const s of registeredScripts()) expect(s.sha).toMatch(/^[0-9a-f]{40}$/);
   expect(() => defineScript('voted-claim', 1, 'return 1')).toThrow(/defined twice/);

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { AdminConfig } from '@primaries/config';
 import type { Database } from '@primaries/db';
 import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin } from '@primaries/service-kit';
+import { reencryptTotpSecrets } from './auth/totp-secrets';
 import { staticSitePlugin } from '@primaries/static-site';
 import { AdminErrors } from './errors';
 import { queueBoardPlugin } from './plugins/queue-board';
@@ -62,6 +63,16 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     allowList: (request) => /^\/(health|ready|metrics)$/.test(request.url),
   });
   await app.register(staffAuthPlugin, { config });
+  // TOTP secrets in clear (from before their encryption) or under an older key: encrypted under the first key before listening.
+  app.addHook('onReady', async () => {
+    try {
+      const done = await reencryptTotpSecrets(app.db, config.ADMIN_TOTP_KEYS);
+      if (done.encrypted || done.rotated) app.log.info({ encrypted: done.encrypted, rotated: done.rotated }, 'staff TOTP secrets encrypted under the first ADMIN_TOTP_KEYS key');
+      if (done.failed.length) app.log.error({ staff: done.failed }, 'staff TOTP secrets that no ADMIN_TOTP_KEYS key opens: those accounts cannot sign in');
+    } catch (err) {
+      app.log.warn({ err: { message: (err as Error).message } }, 'could not re-encrypt staff TOTP secrets now; the next start tries again');
+    }
+  });
   // What a change wrote to the audit trail goes out to the results site's copy at once
   // (the worker's tally publishes it too, with every snapshot).
   app.addHook('onResponse', async (request, reply) => {

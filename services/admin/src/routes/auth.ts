@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { acceptTotpStep, appendAuditEvent, bumpSessionEpoch, findStaffByLogin, recordFailedSignin, resetFailedSignins } from '@primaries/db';
 import { AdminErrors } from '../errors';
 import { verifyPassword, verifyTotp } from '../auth/credentials';
+import { openTotpSecret } from '../auth/totp-secrets';
 import { errorAnswer, staffView, toStaffView } from './schemas';
 import { csrfUserInfo } from '../plugins/staff-auth';
 
@@ -20,6 +21,15 @@ const signInBody = z.object({
 export default async function authRoutes(appBase: FastifyInstance): Promise<void> {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
   const config = app.adminConfig;
+  /** The account's TOTP secret, opened with ADMIN_TOTP_KEYS; null (and an error logged, never the secret) when it does not open. */
+  const openStoredSecret = (staffId: number, stored: string): string | null => {
+    try {
+      return openTotpSecret(config.ADMIN_TOTP_KEYS, staffId, stored);
+    } catch (err) {
+      app.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'TOTP secret does not open: sign-in refused');
+      return null;
+    }
+  };
 
   app.get('/csrf', { schema: { summary: 'A CSRF token for this session (send it as x-csrf-token)', response: { 200: z.object({ token: z.string() }) } } }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
@@ -39,7 +49,10 @@ export default async function authRoutes(appBase: FastifyInstance): Promise<void
       const passwordOk = await verifyPassword(staff?.password_hash ?? null, password);
       if (!staff || !staff.enrolled_at || staff.disabled_at || !staff.totp_secret) throw new AdminErrors.SIGNIN_FAILED();
       if (staff.locked_until && staff.locked_until.getTime() > Date.now()) throw new AdminErrors.LOCKED();
-      const code = passwordOk ? await verifyTotp(staff.totp_secret, totp, staff.totp_last_step === null ? null : Number(staff.totp_last_step)) : null;
+      const secret = openStoredSecret(staff.id, staff.totp_secret);
+      // A secret that does not open (ADMIN_TOTP_KEYS lacks its key, or it was changed) fails closed, uncounted.
+      if (secret === null) throw new AdminErrors.SIGNIN_FAILED();
+      const code = passwordOk ? await verifyTotp(secret, totp, staff.totp_last_step === null ? null : Number(staff.totp_last_step)) : null;
       const accepted = code && 'step' in code ? await acceptTotpStep(app.db, staff.id, code.step) : false;
       if (!accepted) {
         const locked = await app.db.transaction().execute(async (trx) => {

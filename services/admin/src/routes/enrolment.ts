@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { appendAuditEvent, completeEnrolment, consumeEnrolment, enrolmentTokenHash, findOpenEnrolment, setPendingTotpSecret } from '@primaries/db';
 import { AdminErrors } from '../errors';
 import { hashPassword, newTotpSecret, passwordStrongEnough, totpEnrolment, verifyTotp } from '../auth/credentials';
+import { openTotpSecret, sealTotpSecret } from '../auth/totp-secrets';
 import { errorAnswer, staffView, toStaffView } from './schemas';
 
 const token = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
@@ -30,7 +31,8 @@ export default async function enrolmentRoutes(appBase: FastifyInstance): Promise
       const staff = await findOpenEnrolment(app.db, enrolmentTokenHash(request.body.token));
       if (!staff || staff.enrolled_at) throw new AdminErrors.ENROLMENT_INVALID();
       const secret = newTotpSecret();
-      await setPendingTotpSecret(app.db, staff.id, secret);
+      // Stored encrypted (ADMIN_TOTP_KEYS); shown in clear to this page only, once.
+      await setPendingTotpSecret(app.db, staff.id, sealTotpSecret(app.adminConfig.ADMIN_TOTP_KEYS, staff.id, secret));
       const { uri, qrSvg } = await totpEnrolment(secret, staff.login);
       reply.header('cache-control', 'no-store');
       return { staff: toStaffView(staff), totpSecret: secret, otpauthUri: uri, qrSvg };
@@ -53,7 +55,7 @@ export default async function enrolmentRoutes(appBase: FastifyInstance): Promise
       const staff = await findOpenEnrolment(app.db, tokenHash);
       if (!staff || staff.enrolled_at || !staff.totp_secret) throw new AdminErrors.ENROLMENT_INVALID();
       if (!passwordStrongEnough(password, [staff.login, 'primaries'])) throw new AdminErrors.WEAK_PASSWORD();
-      const code = await verifyTotp(staff.totp_secret, totp, null);
+      const code = await verifyTotp(openTotpSecret(app.adminConfig.ADMIN_TOTP_KEYS, staff.id, staff.totp_secret), totp, null);
       if (!code || !('step' in code)) throw new AdminErrors.TOTP_INVALID();
       const passwordHash = await hashPassword(password);
       await app.db.transaction().execute(async (trx) => {
