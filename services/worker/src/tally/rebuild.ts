@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import { type Database, beginCountingReceipts, finishCountingReceipts } from '@primaries/db';
+import { type Database, beginCountingReceipts, finishCountingReceipts, withRebuildLock } from '@primaries/db';
 import type { TallyJobResult } from '@primaries/queue';
 import { readVoteBacklog } from '@primaries/redis-protocols';
 import { windowState } from '@primaries/domain';
@@ -9,6 +9,7 @@ import { publishAuditTrail } from '@primaries/audit';
 import type { Releaser } from '../release/releaser';
 import { type BuildOptions, buildSnapshot, findElection } from './build-snapshot';
 import { publishSnapshot } from './publish-snapshot';
+import { recordWindowEvents } from './lifecycle';
 
 export interface RebuildOptions extends Omit<BuildOptions, 'queued'> {
   /**
@@ -43,10 +44,20 @@ async function finalContests(db: Kysely<Database>, queued: number, opts: Rebuild
  * there is no election yet. Receipts released before the build say `counted` once the
  * snapshot is published (a failed build leaves them `counting`, and the next published
  * one counts them).
+ *
+ * One at a time across every worker process (issue #17, an advisory lock): two at once
+ * could publish the older build last, or mark counted receipts the other one began.
  */
-export async function rebuildResults(db: Kysely<Database>, redis: Redis, prefix: string, opts: RebuildOptions): Promise<TallyJobResult & { snapshot: Snapshot | null }> {
+export function rebuildResults(db: Kysely<Database>, redis: Redis, prefix: string, opts: RebuildOptions): Promise<TallyJobResult & { snapshot: Snapshot | null }> {
+  return withRebuildLock(db, () => rebuildUnlocked(db, redis, prefix, opts));
+}
+
+async function rebuildUnlocked(db: Kysely<Database>, redis: Redis, prefix: string, opts: RebuildOptions): Promise<TallyJobResult & { snapshot: Snapshot | null }> {
   const started = performance.now();
   const { releaser, ...build } = opts;
+  // The window's opening and closing go into the audit trail when first seen (issue #12).
+  const election = await findElection(db, opts.electionId);
+  if (election) await recordWindowEvents(db, election.id, opts.now ?? new Date());
   const queued = await readVoteBacklog(redis, prefix);
   if (releaser) await releaser.releaseNow(await finalContests(db, queued, opts));
   await beginCountingReceipts(db);
