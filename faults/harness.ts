@@ -176,7 +176,7 @@ export interface Voter {
 }
 
 /** `n` members spread over the election's four districts, each signed in (a token in the real token store, with the place sign-in records). */
-export async function signedInVoters(stack: FaultStack, n: number): Promise<Voter[]> {
+export async function signedInVoters(stack: Pick<FaultStack, 'el' | 'db' | 'admin'>, n: number): Promise<Voter[]> {
   const { el, db, admin } = stack;
   const places = [0, 1].flatMap((r) => [0, 1].map((d) => ({ r, d, regionId: el.regionIds[r]!, districtId: el.districtIds[r * 2 + d]! })));
   const { rows } = await sql<{ id: string; k: number }>`
@@ -229,7 +229,7 @@ export class VotingLoad {
   private loops: Promise<void>[] = [];
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-  constructor(private readonly stack: FaultStack, voters: Voter[], private readonly opts: { concurrency: number; pauseMs: number }) {
+  constructor(private readonly stack: Pick<FaultStack, 'gatewayUrl'>, voters: Voter[], private readonly opts: { concurrency: number; pauseMs: number }) {
     this.queue = [...voters];
   }
 
@@ -349,7 +349,7 @@ export class VotingLoad {
 }
 
 /** Every acknowledged receipt in Postgres exactly once, and every recorded ballot one participation row: the counts that do not match. */
-export async function exactlyOnce(stack: FaultStack, load: VotingLoad) {
+export async function exactlyOnce(stack: Pick<FaultStack, 'db'>, load: VotingLoad) {
   const hashes = [...load.acked.values()].flat().map(hashReceipt);
   let found = 0;
   for (let i = 0; i < hashes.length; i += 5000) {

@@ -12,6 +12,10 @@
  *
  *   pnpm bench:cpu [--scenarios voting,login-storm,results-viewers] [--runs 3]
  *                  [--duration 15] [--connections 200] [--members 20000] [--out dir]
+ *                  [--scale vote=2] [--compare-scale vote=2]
+ * --scale runs the stack with several instances of a service (CPU summed per service);
+ * --compare-scale runs each scenario twice, with one instance each and with that scale,
+ * and prints both (issue #17: the voting scenario with 1 and with 2 vote instances).
  *
  * The machine's Redis and Postgres serve other work too: their background processes are
  * not counted, and the Redis server's CPU includes any other client's (run on a quiet
@@ -24,7 +28,7 @@ import { type CpuSnapshot, type Group, cpuBetween, snapshot } from './cpu';
 import { closeAgents } from './http';
 import { type RunRecord, runLoad } from './run';
 import { OPENING_HOUR_MIX, type ScenarioName } from './scenarios';
-import { ROOT, startLocalStack } from './stack';
+import { ROOT, type StackScale, parseScale, scaleLabel, startLocalStack } from './stack';
 
 const GROUPS: Group[] = ['gateway', 'vote', 'results', 'worker', 'postgres', 'redis'];
 const UNIT: Record<string, string> = { voting: 'accepted ballot', 'login-storm': 'accepted code request', 'results-viewers': 'answer' };
@@ -41,6 +45,8 @@ export interface CpuRun {
 
 export interface CpuScenario {
   scenario: ScenarioName;
+  /** The stack's instances (`1 each`, `vote=2` …). */
+  scale: string;
   unit: string;
   runs: CpuRun[];
   median: Record<Group | 'total', number>;
@@ -85,9 +91,10 @@ export function summarize(runs: CpuRun[]): { median: Record<Group | 'total', num
   return { median: med, spread };
 }
 
-export async function benchScenario(scenario: ScenarioName, o: { runs: number; duration: number; connections: number; members: number; log?: (s: string) => void }): Promise<CpuScenario> {
+export async function benchScenario(scenario: ScenarioName, o: { runs: number; duration: number; connections: number; members: number; scale?: StackScale; log?: (s: string) => void }): Promise<CpuScenario> {
   const log = o.log ?? (() => undefined);
-  const stack = await startLocalStack(`cpu${scenario.replace(/-/g, '')}`);
+  const scale = o.scale ?? {};
+  const stack = await startLocalStack(`cpu${scenario.replace(/-/g, '')}`, {}, scale);
   const runs: CpuRun[] = [];
   try {
     const sources = { services: stack.services, databaseUrl: stack.databaseUrl, redisUrl: stack.redisUrl };
@@ -118,18 +125,18 @@ export async function benchScenario(scenario: ScenarioName, o: { runs: number; d
         usPerUnit: perUnit(cpu, units),
       };
       runs.push(run);
-      log(`${scenario} run ${i + 1}: ${units} × ${UNIT[scenario]} (${run.unitsPerSecond}/s), server CPU ${run.usPerUnit.total} µs each`);
+      log(`${scenario} (${scaleLabel(scale)}) run ${i + 1}: ${units} × ${UNIT[scenario]} (${run.unitsPerSecond}/s), server CPU ${run.usPerUnit.total} µs each`);
     }
   } finally {
     await stack.stop();
   }
-  return { scenario, unit: UNIT[scenario]!, runs, ...summarize(runs) };
+  return { scenario, scale: scaleLabel(scale), unit: UNIT[scenario]!, runs, ...summarize(runs) };
 }
 
 export function table(s: CpuScenario): string {
   const keys = [...GROUPS, 'total', 'load generator'] as Array<Group | 'total'>;
   const head = `µs per ${s.unit}`.padEnd(30) + s.runs.map((_, i) => `run ${i + 1}`.padStart(9)).join('') + 'median'.padStart(9) + '±range/2'.padStart(10);
-  const lines = [`${s.scenario}: ${s.runs.map((r) => `${r.unitsPerSecond}/s`).join(', ')}`, head];
+  const lines = [`${s.scenario} (${s.scale}): ${s.runs.map((r) => `${r.unitsPerSecond}/s`).join(', ')}`, head];
   for (const k of keys) {
     const label = k === 'load generator' ? '(load generator, apart)' : k;
     lines.push(label.padEnd(30) + s.runs.map((r) => String(r.usPerUnit[k]).padStart(9)).join('') + String(s.median[k]).padStart(9) + `±${Math.round(s.spread[k] / 2)}`.padStart(10));
@@ -146,15 +153,22 @@ async function main() {
       connections: { type: 'string', default: '200' },
       members: { type: 'string', default: '20000' },
       out: { type: 'string', default: path.join(ROOT, 'loadtest', 'results') },
+      scale: { type: 'string' },
+      'compare-scale': { type: 'string' },
     },
   });
+  if (a.scale && a['compare-scale']) throw new Error('--scale or --compare-scale, not both');
+  // One stack per scale: with --compare-scale, one instance each first, then the given scale.
+  const scales = a['compare-scale'] ? [{}, parseScale(a['compare-scale'])] : [parseScale(a.scale)];
   const scenarios = a.scenarios.split(',').map((s) => s.trim()) as ScenarioName[];
   for (const s of scenarios) if (!UNIT[s]) throw new Error(`bench:cpu measures voting, login-storm or results-viewers, not "${s}"`);
   const results: CpuScenario[] = [];
   for (const s of scenarios) {
-    const r = await benchScenario(s, { runs: Number(a.runs), duration: Number(a.duration), connections: Number(a.connections), members: Number(a.members), log: (l) => console.error(`[bench:cpu] ${l}`) });
-    results.push(r);
-    console.log(`\n${table(r)}`);
+    for (const scale of scales) {
+      const r = await benchScenario(s, { runs: Number(a.runs), duration: Number(a.duration), connections: Number(a.connections), members: Number(a.members), scale, log: (l) => console.error(`[bench:cpu] ${l}`) });
+      results.push(r);
+      console.log(`\n${table(r)}`);
+    }
   }
   await mkdir(a.out, { recursive: true });
   const file = path.join(a.out, `bench-cpu-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -14,7 +14,7 @@ import { closeAgents } from './http';
 import { renderComparison, renderReport } from './report/html';
 import { type RunRecord, type RunSettings, type Progress, runLoad } from './run';
 import { OPENING_HOUR_MIX, SCENARIOS, type ScenarioName, type StreamName } from './scenarios';
-import { ROOT, type Target, type WatchedService, startLocalStack } from './stack';
+import { ROOT, type StackScale, type Target, type WatchedService, parseScale, scaleLabel, startLocalStack } from './stack';
 import { parsePositive, parseRate } from './thresholds';
 
 export const USAGE = `usage: pnpm loadtest <${SCENARIOS.join('|')}> [options]
@@ -31,6 +31,7 @@ export const USAGE = `usage: pnpm loadtest <${SCENARIOS.join('|')}> [options]
   --drain-timeout <s>     soak: longest wait for the backlogs to drain after the load (default 60)
   --max-memory-growth <mb> soak: allowed growth between the run's second and last quarter (default 64, or 25 %)
   --url <url>             a deployment's public address (http or https); default: start a local stack
+  --scale vote=2,...      the local stack with several instances of vote, results or worker (1 each by default)
   --vote-host <host>      the vote site's Host (default vote.localhost)
   --results-host <host>   the results site's Host (default localhost)
   --database-url <url>    the rehearsal deployment's database (synthetic members)
@@ -52,6 +53,8 @@ export interface CliOptions {
   metrics: Record<string, string>;
   out: string;
   quiet: boolean;
+  /** Instances per service of the local stack (`--scale`). */
+  scale: StackScale;
 }
 
 /** The command line as settings; throws with a message fit for the operator. */
@@ -82,6 +85,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       out: { type: 'string', default: path.join(ROOT, 'loadtest', 'results') },
       label: { type: 'string', default: '' },
       quiet: { type: 'boolean', default: false },
+      scale: { type: 'string' },
     },
   });
   const scenario = positionals[0] as ScenarioName;
@@ -102,6 +106,10 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     metrics[name] = part.slice(i + 1);
   }
   if (a.url && !/^https?:\/\//.test(a.url)) throw new Error('--url must start with http:// or https://');
+  const scale = parseScale(a.scale);
+  if (a.url && a.scale) throw new Error('--scale applies to the local stack, not to --url (a deployment scales itself)');
+  // A scaled run says so in its file names and title unless labelled otherwise.
+  const label = a.label || (Object.values(scale).some((n) => n > 1) ? scaleLabel(scale).replace(/=/g, '').replace(/,/g, '-') : '');
   const opsToken = a['ops-token'] ?? env.OPS_TOKEN;
   const rehearsalToken = a['rehearsal-token'] ?? env.REHEARSAL_TOKEN;
   const settings: RunSettings = {
@@ -120,7 +128,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     soak: a.soak,
     drainSeconds: parsePositive(a['drain-timeout'], '--drain-timeout'),
     ...(a['max-memory-growth'] ? { maxMemoryGrowthMb: parsePositive(a['max-memory-growth'], '--max-memory-growth') } : {}),
-    label: a.label,
+    label,
     ...(opsToken ? { opsToken } : {}),
     ...(rehearsalToken ? { rehearsalToken } : {}),
   };
@@ -134,6 +142,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     metrics,
     out: path.resolve(a.out),
     quiet: a.quiet,
+    scale,
   };
 }
 
@@ -239,8 +248,8 @@ async function main(argv: string[]): Promise<number> {
   let target: Target;
   if (o.url) target = remoteTarget(o);
   else {
-    progress.phase('starting a local stack (gateway, vote, results, worker) on free ports');
-    target = await startLocalStack('loadtest');
+    progress.phase(`starting a local stack (gateway, vote, results, worker; ${scaleLabel(o.scale)}) on free ports`);
+    target = await startLocalStack('loadtest', {}, o.scale);
   }
   try {
     const record = await runLoad(target, o.settings, progress);

@@ -94,7 +94,7 @@ export class Sampler {
     private readonly services: WatchedService[],
     private readonly opts: SamplerOptions = {},
   ) {
-    for (const s of services) this.series.set(s.name, []);
+    for (const s of services) this.series.set(s.label ?? s.name, []);
   }
 
   start(startedAt = Date.now()): void {
@@ -122,9 +122,9 @@ export class Sampler {
           const cpuSeconds = p?.cpuSeconds ?? m?.cpu ?? null;
           let cpuPct: number | null = null;
           if (cpuSeconds !== null) {
-            const prev = this.last.get(s.name);
+            const prev = this.last.get(s.label ?? s.name);
             if (prev && now > prev.at) cpuPct = +(((cpuSeconds - prev.cpu) / ((now - prev.at) / 1000)) * 100).toFixed(1);
-            this.last.set(s.name, { at: now, cpu: cpuSeconds });
+            this.last.set(s.label ?? s.name, { at: now, cpu: cpuSeconds });
           }
           const mb = (b: number | null | undefined) => (b === null || b === undefined ? null : +(b / 1048576).toFixed(1));
           const row: ServiceSample = {
@@ -139,7 +139,7 @@ export class Sampler {
             row.smsBacklog = m?.smsBacklog ?? null;
           }
           if (s.name === 'results') row.snapshotAgeSeconds = m?.snapshotAge ?? null;
-          this.series.get(s.name)!.push(row);
+          this.series.get(s.label ?? s.name)!.push(row);
         }),
       );
     } finally {

@@ -148,6 +148,11 @@ function checkUpstreams(objs: K8sObject[], envs: Map<ServiceName, Env>, problems
       problems.push(`gateway: ${variable} is not set`);
       continue;
     }
+    // One URL, the Service: kube-proxy spreads its connections (lists are for `pnpm start --scale`).
+    if (raw.includes(',')) {
+      problems.push(`gateway: ${variable} lists several URLs; name the ${target} Service once`);
+      continue;
+    }
     const url = new URL(raw);
     const svc = objs.find((o) => o.kind === 'Service' && o.metadata.name === url.hostname);
     const spec = svc?.spec as { selector?: Record<string, string>; ports?: { port: number; targetPort?: number | string }[] } | undefined;

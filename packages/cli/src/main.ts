@@ -8,6 +8,7 @@ import { registerResultsCommands } from './commands/results';
 import { registerDeadLetterCommands } from './commands/dead-letters';
 import { registerStaffCommands } from './commands/staff';
 import { registerAuditCommands } from './commands/audit';
+import { registerElectionCommands } from './commands/election';
 import { databaseUrl } from './env';
 import { StoreUnreachable, errorLine, requirePostgres, requireRedis, useStackState } from './stores';
 
@@ -28,6 +29,7 @@ registerResultsCommands(program);
 registerDeadLetterCommands(program);
 registerStaffCommands(program);
 registerAuditCommands(program);
+registerElectionCommands(program);
 
 type Store = 'postgres' | 'redis';
 /** The stores each command needs, checked before it runs (a command not listed checks none). */
@@ -36,6 +38,8 @@ const NEEDS: Record<string, (opts: Record<string, unknown>) => Store[]> = {
   'db grants': (o) => (o.print ? [] : ['postgres']),
   seed: () => ['postgres'],
   'members import': () => ['postgres'],
+  'election import': () => ['postgres'],
+  'election check': () => ['postgres'],
   'sms tail': () => ['redis'],
   'results rebuild': (o) => (o.direct ? ['postgres', 'redis'] : ['redis']),
   'results show': () => ['redis'],

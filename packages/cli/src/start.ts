@@ -14,7 +14,7 @@ import { hasRedisServer, probeRedis, startLocalRedis } from './stack/redis';
 import { localBallotKeys } from './stack/ballot-keys';
 import { type RunningServices, superviseServices } from './stack/run-services';
 import { defaultDataDir, removeStackState, writeStackState } from './stack/state';
-import { SERVICES, checkServiceConfigs, serviceCommand, serviceEnv, stackPorts } from './stack/services';
+import { MAX_INSTANCES, SCALABLE, SERVICES, type Scale, checkServiceConfigs, portVariable, serviceCommand, serviceEnv, stackInstances, stackPorts } from './stack/services';
 
 /**
  * `pnpm start`: the whole stack on one machine in one command. Uses DATABASE_URL and
@@ -37,6 +37,7 @@ interface StartOptions {
   members?: number;
   timeout: number;
   prepareOnly: boolean;
+  scale: Scale;
 }
 
 const tty = Boolean(process.stdout.isTTY);
@@ -69,6 +70,20 @@ function serviceList(value: string): ServiceName[] {
   return names as ServiceName[];
 }
 
+/** `vote=2,results=2,worker=2`: instances per service (issue #17). */
+function scaleList(value: string): Scale {
+  const scale: Scale = {};
+  for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z]+)=(\d+)$/.exec(item);
+    const name = m?.[1] as ServiceName | undefined;
+    const n = Number(m?.[2]);
+    if (!m || !name || !SCALABLE.includes(name)) throw new InvalidArgumentError(`"${item}": write service=count, the service one of ${SCALABLE.join(', ')} (the gateway is the one public port)`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_INSTANCES) throw new InvalidArgumentError(`"${item}": from 1 to ${MAX_INSTANCES} instances`);
+    scale[name] = n;
+  }
+  return scale;
+}
+
 function parseOptions(argv: string[]): StartOptions {
   const program = new Command()
     .name('pnpm start')
@@ -77,6 +92,7 @@ function parseOptions(argv: string[]): StartOptions {
     .addOption(new Option('--pg-port <port>', 'port of the embedded Postgres, used when DATABASE_URL does not answer').argParser(port).default(54329))
     .addOption(new Option('--redis-port <port>', 'port of the local redis-server, used when REDIS_URL does not answer').argParser(port).default(63790))
     .addOption(new Option('--services <list>', 'comma-separated services to run').argParser(serviceList).default(SERVICES.map((s) => s.name), 'all'))
+    .addOption(new Option('--scale <list>', 'instances per service, e.g. vote=2,results=2,worker=2 (ports: the service\'s, then +100 each)').argParser(scaleList).default({}, 'one each'))
     .option('--no-seed', 'do not seed the demo election into an empty database')
     .addOption(new Option('--members <n>', 'members in the demo register (default: the seed command\'s)').argParser(positiveInt))
     .option('--prepare-only', 'only migrate and seed the database (docker compose\'s `migrate` service), then exit', false)
@@ -110,6 +126,13 @@ async function prepareDatabase(databaseUrl: string, opts: StartOptions): Promise
     log(`seeded election ${seeded.electionId}: ${seeded.members} members, ${seeded.contests} contests, ${seeded.candidates} candidates `
       + `in ${(seeded.ms / 1000).toFixed(1)} s; register in ${path.relative(process.cwd(), seeded.csvPath) || seeded.csvPath}`);
   }
+}
+
+/** Each service's instances' ports, for stack.json. */
+function instancesByService(instances: readonly { service: ServiceName; port: number }[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const i of instances) (out[i.service] ??= []).push(i.port);
+  return out;
 }
 
 async function main(): Promise<number> {
@@ -200,7 +223,7 @@ async function main(): Promise<number> {
 
     // 3. Configuration of every service, checked before anything runs. Outside production a
     // ballot sealing key of the stack's own is kept in the data dir (docs/secrecy.md).
-    const env = { ...process.env, ...serviceEnv(process.env, { databaseUrl, redisUrl }) };
+    const env = { ...process.env, ...serviceEnv(process.env, { databaseUrl, redisUrl }, opts.scale) };
     if (!env.BALLOT_KEYS && env.NODE_ENV !== 'production') env.BALLOT_KEYS = await localBallotKeys(opts.dataDir, log);
     checkServiceConfigs(opts.services, env);
     const selected = SERVICES.filter((s) => opts.services.includes(s.name));
@@ -208,10 +231,11 @@ async function main(): Promise<number> {
       if (!existsSync(path.join(ROOT, s.entry))) throw new StackError(`${s.name}: ${s.entry} does not exist`, `run without it: --services ${opts.services.filter((n) => n !== s.name).join(',')}`);
     }
     const ports = stackPorts(env);
-    for (const s of selected) {
-      const p = ports[s.name];
-      if (!(await portFree(p))) {
-        throw new StackError(`${s.name}: port ${p} is in use`, `stop what listens there, or set ${s.name.toUpperCase()}_PORT to another port`);
+    // Each instance on its own port (docs/running.md#several-instances-of-a-service).
+    const instances = stackInstances(opts.services, opts.scale, ports);
+    for (const i of instances) {
+      if (!(await portFree(i.port))) {
+        throw new StackError(`${i.name}: port ${i.port} is in use`, `stop what listens there, or set ${portVariable(i.service)} to another port`);
       }
     }
 
@@ -222,18 +246,19 @@ async function main(): Promise<number> {
     // 5. The services, in one terminal with prefixed, coloured logs, each restarted with a
     // back-off when it exits on its own. The worker may take up to 30 s to finish its
     // current jobs (close-with-grace delay) before SIGKILL.
+    const spec = (name: ServiceName) => SERVICES.find((s) => s.name === name)!;
     services = superviseServices(
-      selected.map((s) => ({ name: s.name, command: serviceCommand(s.entry), color: s.color, env, cwd: ROOT })),
+      instances.map((i) => ({ name: i.name, command: serviceCommand(spec(i.service).entry), color: spec(i.service).color, env: { ...env, [portVariable(i.service)]: String(i.port) }, cwd: ROOT })),
       { forceAfterMs: 35_000, log },
     );
     const running = services;
     // Where this stack's stores are, for `pnpm primaries` (stack/state.ts).
-    await writeStackState(opts.dataDir, { pid: process.pid, databaseUrl, redisUrl, ...(env.REDIS_PREFIX ? { redisPrefix: env.REDIS_PREFIX } : {}), ...(process.env.REDIS_SENTINELS ? { redisSentinels: process.env.REDIS_SENTINELS, redisSentinelName: env.REDIS_SENTINEL_NAME || 'mymaster' } : {}), ports: { ...ports } });
+    await writeStackState(opts.dataDir, { pid: process.pid, databaseUrl, redisUrl, ...(env.REDIS_PREFIX ? { redisPrefix: env.REDIS_PREFIX } : {}), ...(process.env.REDIS_SENTINELS ? { redisSentinels: process.env.REDIS_SENTINELS, redisSentinelName: env.REDIS_SENTINEL_NAME || 'mymaster' } : {}), ports: { ...ports }, instances: instancesByService(instances) });
     cleanups.unshift(() => removeStackState(opts.dataDir, process.pid));
 
     const voteHost = env.VOTE_HOST || 'vote.localhost';
     const resultsHost = env.RESULTS_HOST || 'localhost';
-    const targets: HealthTarget[] = selected.map((s) => ({ label: s.name, url: `http://127.0.0.1:${ports[s.name]}${s.healthPath}` }));
+    const targets: HealthTarget[] = instances.map((i) => ({ label: i.name, url: `http://127.0.0.1:${i.port}${spec(i.service).healthPath}` }));
     if (opts.services.includes('gateway')) {
       if (opts.services.includes('vote')) targets.push({ label: `gateway → vote (Host: ${voteHost})`, url: `http://127.0.0.1:${ports.gateway}/health`, host: voteHost });
       if (opts.services.includes('results')) targets.push({ label: `gateway → results (Host: ${resultsHost})`, url: `http://127.0.0.1:${ports.gateway}/health`, host: resultsHost });
@@ -255,7 +280,7 @@ async function main(): Promise<number> {
         ...(opts.services.includes('gateway') && opts.services.includes('vote') ? [`  vote site      ${at(voteHost)}`] : []),
         ...(opts.services.includes('gateway') && opts.services.includes('results') ? [`  results site   ${at(resultsHost)}`] : []),
         ...(opts.services.includes('gateway') && opts.services.includes('admin') ? [`  officials      ${at(env.ADMIN_HOST || 'admin.localhost')}   (pnpm primaries staff add --role organizer)`] : []),
-        ...selected.map((s) => `  ${s.name.padEnd(14)} http://127.0.0.1:${ports[s.name]}  (${s.name === 'gateway' ? '/_gateway/health …' : `/health /ready /metrics${s.name === 'worker' ? '' : ' /docs'}`})`),
+        ...instances.map((i) => `  ${i.name.padEnd(14)} http://127.0.0.1:${i.port}  (${i.service === 'gateway' ? '/_gateway/health …' : `/health /ready /metrics${i.service === 'worker' ? '' : ' /docs'}`})`),
         `  Postgres       ${safeUrl(databaseUrl)}`,
         `  Redis          ${process.env.REDIS_SENTINELS ? `the master ${env.REDIS_SENTINEL_NAME || 'mymaster'} of the sentinels ${process.env.REDIS_SENTINELS}` : safeUrl(redisUrl)}`,
         ...(env.SMS_PROVIDER === 'http' ? [] : ['  SMS codes      pnpm primaries sms tail   (SMS_PROVIDER=outbox)']),

@@ -49,6 +49,7 @@ describe('docker-compose.yml', () => {
       ['a variable of another service', (s) => { env(s.results).DATABASE_URL = 'postgres://x@postgres/db'; }, /^results: environment variable DATABASE_URL/],
       ['an invalid value', (s) => { env(s.worker).VOTE_WORKER_CONCURRENCY = 'many'; }, /^worker: configuration does not load: .*VOTE_WORKER_CONCURRENCY/],
       ['an upstream on the wrong port', (s) => { env(s.vote).VOTE_PORT = '3005'; }, /^gateway: VOTE_UPSTREAM port 3001 but vote listens on 3005/],
+      ['an upstream listing instances', (s) => { env(s.gateway).VOTE_UPSTREAM = 'http://vote:3001,http://vote2:3001'; }, /^gateway: VOTE_UPSTREAM lists 2 URLs; compose names one service/],
       ['an upstream on the wrong host', (s) => { env(s.gateway).RESULTS_UPSTREAM = 'http://127.0.0.1:3002'; }, /^gateway: RESULTS_UPSTREAM host is 127\.0\.0\.1/],
       ['a service bound to loopback', (s) => { delete env(s.results).RESULTS_BIND; }, /^results: RESULTS_BIND must be 0\.0\.0\.0/],
       ['the gateway not published', (s) => { s.gateway!.ports = ['9090:8080']; }, /^gateway: not published on host port 8080/],

@@ -18,6 +18,22 @@ const cidrList = z
   .string()
   .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
 
+/**
+ * One upstream's instances: a comma-separated list of http(s) URLs (issue #17), at least one,
+ * no duplicates. A single URL (compose, Kubernetes Services) is a list of one.
+ */
+const urlList = z
+  .string()
+  .transform((s, ctx) => {
+    const urls = s.split(',').map((u) => u.trim()).filter(Boolean);
+    if (urls.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one URL' });
+    for (const u of urls) {
+      if (!URL.canParse(u) || !/^https?:$/.test(new URL(u).protocol)) ctx.addIssue({ code: 'custom', message: `"${u}" is not an http(s) URL` });
+    }
+    if (new Set(urls.map((u) => new URL(u).origin)).size !== urls.length) ctx.addIssue({ code: 'custom', message: 'the same instance twice' });
+    return urls;
+  });
+
 /** Kazakh mobile operator codes (3 digits each, comma-separated); the election's rules keep the list in configuration. */
 const mobileCodes = z
   .string()
@@ -127,9 +143,9 @@ export const gatewaySchema = z
     RESULTS_HOST: z.string().min(1).default('localhost'),
     /** The officials' site (issue #12): reaches only the admin service. */
     ADMIN_HOST: z.string().min(1).default('admin.localhost'),
-    VOTE_UPSTREAM: z.string().url().default('http://127.0.0.1:3001'),
-    RESULTS_UPSTREAM: z.string().url().default('http://127.0.0.1:3002'),
-    ADMIN_UPSTREAM: z.string().url().default('http://127.0.0.1:3004'),
+    VOTE_UPSTREAM: urlList.default(['http://127.0.0.1:3001']),
+    RESULTS_UPSTREAM: urlList.default(['http://127.0.0.1:3002']),
+    ADMIN_UPSTREAM: urlList.default(['http://127.0.0.1:3004']),
     TRUSTED_PROXIES: cidrList.optional(),
     /** Requests per client address per window on the vote site (Redis-backed, shared by all gateway instances). */
     RATE_LIMIT_VOTE_MAX: z.coerce.number().int().min(1).default(120),
@@ -149,6 +165,8 @@ export const gatewaySchema = z
     GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
     /** Longest wait for an upstream's response headers, and between body chunks. */
     GATEWAY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+    /** With several instances of an upstream: how often each one's /health is probed (issue #17). */
+    GATEWAY_UPSTREAM_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
     /**
      * The bearer token that opens the operational endpoints through the gateway (its own
      * /_gateway/ready, /metrics, /docs and the sites' /metrics, /ready, /docs). Required in

@@ -19,4 +19,6 @@ export * from './repositories/sealed-ballots.repository';
 export type * from './tables/staff.table';
 export * from './repositories/staff.repository';
 export * from './repositories/audit.repository';
+export * from './repositories/rebuild-lock.repository';
 export * from './audit/chain';
+export * from './repositories/election-setup.repository';

@@ -5,3 +5,5 @@ export * from './ballot';
 export * from './eligibility';
 export * from './member-row';
 export * from './party-list';
+export * from './election-setup';
+export * from './pre-open-check';

@@ -11,6 +11,8 @@ declare module 'fastify' {
     metrics: Registry;
     /** Dependencies /ready checks (Postgres, Redis…); each throws when unreachable. */
     readiness: Map<string, ReadinessCheck>;
+    /** What /ready reports beside its checks without failing on it (the gateway's upstream instances). */
+    readinessDetails: Map<string, () => unknown>;
     /** Which stores are away: one log line per transition (outages.ts). */
     outages: Outages;
   }
@@ -31,6 +33,7 @@ export const observabilityPlugin = fp(
     });
     app.decorate('metrics', registry);
     app.decorate('readiness', new Map<string, ReadinessCheck>());
+    app.decorate('readinessDetails', new Map<string, () => unknown>());
     const outages = new Outages(app.log, registry);
     app.decorate('outages', outages);
     app.addHook('onClose', async () => outages.close());
@@ -58,7 +61,8 @@ export const observabilityPlugin = fp(
           }
         }),
       );
-      reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', service: opts.service, checks });
+      const details = Object.fromEntries([...app.readinessDetails].map(([name, report]) => [name, report()]));
+      reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', service: opts.service, checks, ...details });
     });
     app.get('/metrics', { schema: hide, logLevel: 'warn' }, async (_request, reply) => {
       reply.header('content-type', registry.contentType).send(await registry.metrics());

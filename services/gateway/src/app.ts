@@ -97,6 +97,10 @@ export async function buildGatewayApp(config: GatewayConfig, deps: GatewayAppDep
   await firstConnection(redis, 2000);
 
   const metrics = createGatewayMetrics(app.metrics);
+  // Each site's upstream instances and their health, in /_gateway/ready (not a check: an
+  // upstream being down is that upstream's readiness, not the gateway's).
+  app.decorate('gatewayUpstreams', new Map());
+  app.readinessDetails.set('upstreams', () => Object.fromEntries([...app.gatewayUpstreams].map(([site, set]) => [site, set.states()])));
   const cache = config.RESULTS_GATEWAY_CACHE ? new ResultsCache(config.RESULTS_GATEWAY_CACHE_MAX_BYTES) : null;
   app.decorate('resultsCache', cache);
   if (cache) {

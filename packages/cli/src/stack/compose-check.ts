@@ -241,7 +241,9 @@ export function checkCompose(compose: ComposeFile, root: string, vars: Env = {})
     })();
     for (const [upstream, target, bindVar] of [['VOTE_UPSTREAM', 'vote', 'VOTE_BIND'], ['RESULTS_UPSTREAM', 'results', 'RESULTS_BIND'], ['ADMIN_UPSTREAM', 'admin', 'ADMIN_BIND']] as const) {
       if (!cfg) break;
-      const u = portOfUrl(cfg[upstream]);
+      // One URL in compose: the service name, which Docker's DNS resolves (several instances are `pnpm start --scale`'s).
+      if (cfg[upstream].length !== 1) problems.push(`gateway: ${upstream} lists ${cfg[upstream].length} URLs; compose names one service`);
+      const u = portOfUrl(cfg[upstream][0]!);
       if (u?.host !== target) problems.push(`gateway: ${upstream} host is ${u?.host}, not the ${target} service`);
       else if (u.port !== listenPort(target)) problems.push(`gateway: ${upstream} port ${u.port} but ${target} listens on ${listenPort(target)}`);
       if (envs.get(target)?.[bindVar] !== '0.0.0.0') problems.push(`${target}: ${bindVar} must be 0.0.0.0 so the gateway container reaches it`);

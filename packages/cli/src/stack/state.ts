@@ -17,6 +17,8 @@ export interface StackState {
   redisSentinels?: string;
   redisSentinelName?: string;
   ports?: Record<string, number>;
+  /** The port of each instance of each service (several with `--scale`). */
+  instances?: Record<string, number[]>;
 }
 
 export const STATE_FILE = 'stack.json';

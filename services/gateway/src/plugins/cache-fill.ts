@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Pool } from 'undici';
 import type { GatewayConfig } from '@primaries/config';
+import type { UpstreamSet } from './upstream-set';
 
 /** What the upstream answered to a cache fill: a whole buffered answer, or the error that stopped it. */
 export type FillResult =
@@ -17,30 +17,17 @@ const MAX_FILL_BYTES = 32 * 1024 * 1024;
  * Fetches the answer that fills a results-cache entry, detached from the client that missed:
  * the fetch runs to completion (or fails) within GATEWAY_UPSTREAM_TIMEOUT_MS whatever that
  * client does — closes its socket, pipelines, never reads — so the single-flight entry always
- * settles and its waiters are never left hanging (issue #8). Its own undici pool, separate
- * from reply-from's, with the same bounds.
+ * settles and its waiters are never left hanging (issue #8). Through the site's UpstreamSet
+ * (a GET: retried on another instance if one fails).
  */
 export class CacheFiller {
-  private readonly pool: Pool;
-  private readonly host: string;
-
-  constructor(upstream: string, private readonly config: GatewayConfig) {
-    this.host = new URL(upstream).host;
-    this.pool = new Pool(upstream, {
-      connections: Math.max(1, Math.min(config.GATEWAY_UPSTREAM_CONNECTIONS, 64)),
-      pipelining: 1,
-      connectTimeout: config.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS,
-      headersTimeout: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
-      bodyTimeout: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
-      keepAliveTimeout: 30_000,
-    });
-  }
+  constructor(private readonly pool: UpstreamSet, private readonly config: GatewayConfig) {}
 
   /** Never rejects; resolves within the upstream timeout (plus the connect timeout). */
   async fetch(path: string, headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Promise<FillResult> {
     const out: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(headers)) if (value !== undefined && !NOT_FORWARDED.has(name)) out[name] = value;
-    out['host'] = this.host;
+    // Host: the instance's own (undici sets it).
     try {
       const res = await this.pool.request({
         path,
@@ -66,9 +53,5 @@ export class CacheFiller {
       }
       return { ok: false, error };
     }
-  }
-
-  close(): Promise<void> {
-    return this.pool.close();
   }
 }

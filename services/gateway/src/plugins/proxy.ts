@@ -7,18 +7,54 @@ import { GatewayErrors } from '../errors';
 import { DEFAULT_BODY_LIMIT, FORWARDED_CONTENT_TYPES, checkHeaderSize } from '../limits';
 import type { GatewayMetrics } from '../metrics';
 import type { Site } from '../routing';
+import { UpstreamSet, errorCodes } from './upstream-set';
 
 type AnyHeaders = IncomingHttpHeaders | Http2IncomingHttpHeaders;
 
 /** Seconds a client should wait before retrying when an upstream is down. */
 export const UPSTREAM_RETRY_AFTER_SECONDS = 5;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Each site's upstream instances (set by the site plugins), reported by /_gateway/ready. */
+    gatewayUpstreams: Map<Site, UpstreamSet>;
+  }
+}
+
 /**
- * Registers @fastify/reply-from for one upstream in the calling (encapsulated) site context:
- * an undici keep-alive pool sized for 1,000 concurrent clients, bounded connect and
- * response timeouts so nothing hangs, and request bodies streamed through unparsed.
+ * One site's upstream instances (UpstreamSet): an undici keep-alive pool per instance sized
+ * for 1,000 concurrent clients, bounded connect and response timeouts so nothing hangs, health
+ * changes logged. Registered in `app.gatewayUpstreams`; destroyed with the app (by reply-from).
  */
-export async function registerUpstream(app: FastifyInstance, upstream: string, config: GatewayConfig): Promise<void> {
+export function createUpstreamSet(app: FastifyInstance, site: Site, urls: readonly string[], config: GatewayConfig): UpstreamSet {
+  const set = new UpstreamSet({
+    site,
+    urls,
+    pool: {
+      connections: config.GATEWAY_UPSTREAM_CONNECTIONS,
+      pipelining: 1,
+      connectTimeout: config.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS,
+      headersTimeout: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
+      bodyTimeout: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
+      keepAliveTimeout: 30_000,
+    },
+    probeIntervalMs: config.GATEWAY_UPSTREAM_PROBE_INTERVAL_MS,
+    probeTimeoutMs: Math.min(config.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS, config.GATEWAY_UPSTREAM_PROBE_INTERVAL_MS),
+    registry: app.metrics,
+    onChange: (instance) => {
+      if (instance.healthy) app.log.info({ site, instance: instance.url }, 'upstream instance back in');
+      else app.log.warn({ site, instance: instance.url, reason: instance.reason }, 'upstream instance taken out');
+    },
+  });
+  app.gatewayUpstreams.set(site, set);
+  return set;
+}
+
+/**
+ * Registers @fastify/reply-from for one upstream in the calling (encapsulated) site context,
+ * sending through the site's UpstreamSet, with request bodies passed through unparsed.
+ */
+export async function registerUpstream(app: FastifyInstance, upstream: UpstreamSet, urls: readonly string[]): Promise<void> {
   // Only JSON bodies are forwarded (anything else: 415), read whole up to the route's limit
   // (413) but never parsed: an upstream must not refuse a body mid-upload (limits.ts).
   app.removeAllContentTypeParsers();
@@ -32,18 +68,12 @@ export async function registerUpstream(app: FastifyInstance, upstream: string, c
     }
   });
   await app.register(replyFrom, {
-    base: upstream,
+    // The origin is the instance's (UpstreamSet); base only makes reply-from accept paths.
+    base: urls[0]!,
     disableRequestLogging: true,
-    // reply-from only closes its undici agent on app close with this set.
+    // reply-from only closes its undici dispatcher (here: the instances' pools) on app close with this set.
     destroyAgent: true,
-    undici: {
-      connections: config.GATEWAY_UPSTREAM_CONNECTIONS,
-      pipelining: 1,
-      connectTimeout: config.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS,
-      headersTimeout: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
-      bodyTimeout: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
-      keepAliveTimeout: 30_000,
-    },
+    undici: upstream,
   });
 }
 
@@ -97,18 +127,8 @@ export function forwardedHeaders(request: FastifyRequest, headers: AnyHeaders, e
 const UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 const TIMEOUT = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'FST_REPLY_FROM_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT', 'FST_REPLY_FROM_HTTP_REQUEST_TIMEOUT']);
 
-/** Error codes along an error's cause chain (reply-from wraps undici's; undici may wrap an AggregateError). */
-function codesOf(error: unknown): string[] {
-  const codes: string[] = [];
-  let cur: unknown = error;
-  for (let depth = 0; cur && depth < 5; depth++) {
-    const e = cur as { code?: unknown; cause?: unknown; errors?: unknown[] };
-    if (typeof e.code === 'string') codes.push(e.code);
-    if (Array.isArray(e.errors)) for (const inner of e.errors) if (typeof (inner as { code?: unknown }).code === 'string') codes.push((inner as { code: string }).code);
-    cur = e.cause;
-  }
-  return codes;
-}
+// Error codes along the cause chain (reply-from wraps undici's; undici may wrap an AggregateError).
+const codesOf = errorCodes;
 
 /** Maps a failed upstream request to 503 (down, with Retry-After), 504 (timeout) or 502. */
 export function upstreamError(site: Site, error: unknown) {
@@ -135,11 +155,12 @@ export function upstreamSource(request: FastifyRequest): string {
   return url;
 }
 
-/** Proxies the request to this context's upstream (reply-from), never retrying. */
+/** Proxies the request to this context's upstream (reply-from); retries only as UpstreamSet allows. */
 export function forward(request: FastifyRequest, reply: FastifyReply, opts: ForwardOptions): FastifyReply {
   const source = upstreamSource(request);
   const hooks: FastifyReplyFromHooks = {
-    // No retries: votes are not idempotent, and a retry storm is the last thing a struggling upstream needs.
+    // No retries by reply-from: UpstreamSet retries on another instance where that is safe
+    // (votes are not idempotent, and a retry storm is the last thing a struggling upstream needs).
     retryDelay: () => null,
     rewriteRequestHeaders: (req, headers) => forwardedHeaders(req as FastifyRequest, headers, opts.extraHeaders),
     onError: (failedReply, { error }) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ROUTE_BODY_LIMITS } from '../limits';
 import type { GatewayConfig } from '@primaries/config';
 import type { GatewayMetrics } from '../metrics';
-import { forward, registerUpstream } from '../plugins/proxy';
+import { createUpstreamSet, forward, registerUpstream } from '../plugins/proxy';
 import { registerSiteRateLimit } from '../plugins/rate-limit';
 
 export interface AdminSiteOptions {
@@ -17,7 +17,7 @@ export interface AdminSiteOptions {
  */
 export default async function adminSite(app: FastifyInstance, opts: AdminSiteOptions) {
   const { config, metrics } = opts;
-  await registerUpstream(app, config.ADMIN_UPSTREAM, config);
+  await registerUpstream(app, createUpstreamSet(app, 'admin', config.ADMIN_UPSTREAM, config), config.ADMIN_UPSTREAM);
   const checkRateLimit = await registerSiteRateLimit(app, {
     site: 'admin',
     max: config.RATE_LIMIT_ADMIN_MAX,

@@ -4,7 +4,7 @@ import type { GatewayConfig } from '@primaries/config';
 import { GatewayErrors } from '../errors';
 import type { GatewayMetrics } from '../metrics';
 import { CacheFiller, type FillResult } from '../plugins/cache-fill';
-import { forward, forwardedHeaders, registerUpstream, upstreamError, upstreamSource } from '../plugins/proxy';
+import { createUpstreamSet, forward, forwardedHeaders, registerUpstream, upstreamError, upstreamSource } from '../plugins/proxy';
 import { registerSiteRateLimit } from '../plugins/rate-limit';
 import { type CachedResponse, NOT_STORED, type ResultsCache, makeEntry, negotiateEncoding, storableFor } from '../plugins/results-cache';
 
@@ -41,7 +41,8 @@ function serveEntry(request: FastifyRequest, reply: FastifyReply, entry: CachedR
  */
 export default async function resultsSite(app: FastifyInstance, opts: ResultsSiteOptions) {
   const { config, metrics, cache } = opts;
-  await registerUpstream(app, config.RESULTS_UPSTREAM, config);
+  const upstream = createUpstreamSet(app, 'results', config.RESULTS_UPSTREAM, config);
+  await registerUpstream(app, upstream, config.RESULTS_UPSTREAM);
   const checkRateLimit = await registerSiteRateLimit(app, {
     site: 'results',
     max: config.RATE_LIMIT_RESULTS_MAX,
@@ -51,8 +52,8 @@ export default async function resultsSite(app: FastifyInstance, opts: ResultsSit
     metrics,
   });
 
-  const filler = new CacheFiller(config.RESULTS_UPSTREAM, config);
-  app.addHook('onClose', async () => filler.close());
+  // The same instances as reply-from's (closed with it), so a fill follows their health too.
+  const filler = new CacheFiller(upstream, config);
   if (cache) {
     // A fill older than its deadline would mean waiters hang: report it, so the instance is replaced.
     const stuckAfterMs = config.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS + config.GATEWAY_UPSTREAM_TIMEOUT_MS + 5000;

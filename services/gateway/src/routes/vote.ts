@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ROUTE_BODY_LIMITS } from '../limits';
 import type { GatewayConfig } from '@primaries/config';
 import type { GatewayMetrics } from '../metrics';
-import { forward, registerUpstream } from '../plugins/proxy';
+import { createUpstreamSet, forward, registerUpstream } from '../plugins/proxy';
 import { registerSiteRateLimit } from '../plugins/rate-limit';
 
 export interface VoteSiteOptions {
@@ -16,7 +16,7 @@ export interface VoteSiteOptions {
  */
 export default async function voteSite(app: FastifyInstance, opts: VoteSiteOptions) {
   const { config, metrics } = opts;
-  await registerUpstream(app, config.VOTE_UPSTREAM, config);
+  await registerUpstream(app, createUpstreamSet(app, 'vote', config.VOTE_UPSTREAM, config), config.VOTE_UPSTREAM);
   const checkRateLimit = await registerSiteRateLimit(app, {
     site: 'vote',
     max: config.RATE_LIMIT_VOTE_MAX,

@@ -11,7 +11,8 @@ const DEFAULT_REFRESH_SECONDS = 1800;
 /**
  * Rebuilds the results snapshot on QUEUES.tallies: a BullMQ job scheduler every refresh
  * interval (RESULTS_REFRESH_SECONDS, else the election's results_refresh_seconds), and
- * on-demand jobs from `primaries results rebuild`. One rebuild at a time per worker; each
+ * on-demand jobs from `primaries results rebuild`. One rebuild at a time, across every worker
+ * process and `primaries results rebuild --direct` (rebuildResults holds an advisory lock); each
  * first runs the release step (groups of K; everything once the election is closed).
  */
 export async function startRebuildTallies(ctx: WorkerContext, releaser: Releaser = releaserFor(ctx)): Promise<Running | null> {

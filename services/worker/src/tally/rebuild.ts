@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import { type Database, beginCountingReceipts, finishCountingReceipts } from '@primaries/db';
+import { type Database, beginCountingReceipts, finishCountingReceipts, withRebuildLock } from '@primaries/db';
 import type { TallyJobResult } from '@primaries/queue';
 import { readVoteBacklog } from '@primaries/redis-protocols';
 import { windowState } from '@primaries/domain';
@@ -43,8 +43,15 @@ async function finalContests(db: Kysely<Database>, queued: number, opts: Rebuild
  * there is no election yet. Receipts released before the build say `counted` once the
  * snapshot is published (a failed build leaves them `counting`, and the next published
  * one counts them).
+ *
+ * One at a time across every worker process (issue #17, an advisory lock): two at once
+ * could publish the older build last, or mark counted receipts the other one began.
  */
-export async function rebuildResults(db: Kysely<Database>, redis: Redis, prefix: string, opts: RebuildOptions): Promise<TallyJobResult & { snapshot: Snapshot | null }> {
+export function rebuildResults(db: Kysely<Database>, redis: Redis, prefix: string, opts: RebuildOptions): Promise<TallyJobResult & { snapshot: Snapshot | null }> {
+  return withRebuildLock(db, () => rebuildUnlocked(db, redis, prefix, opts));
+}
+
+async function rebuildUnlocked(db: Kysely<Database>, redis: Redis, prefix: string, opts: RebuildOptions): Promise<TallyJobResult & { snapshot: Snapshot | null }> {
   const started = performance.now();
   const { releaser, ...build } = opts;
   const queued = await readVoteBacklog(redis, prefix);
