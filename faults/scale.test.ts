@@ -202,10 +202,9 @@ it('2 vote, 2 results, 2 workers under a voting load: a vote instance and a work
   const answers = Object.fromEntries([...current.answers].map(([phase, m]) => [phase, Object.fromEntries(m)]));
   const check = await exactlyOnce(stack, current);
   process.stdout.write(`[scale] ${current.acked.size} ballots acknowledged; answers by phase ${JSON.stringify(answers)}; ${JSON.stringify(check)}\n`);
-  if (check.lostAnswersNotRecorded > 0) {
-    // The known claim-then-queue defect (faults.test.ts, docs/operations.md), not a scaling one.
-    process.stdout.write(`[scale] KNOWN DEFECT: ${check.lostAnswersNotRecorded} voter(s) refused as "voted" whose vote is not recorded\n`);
-  }
+  // Claims a killed vote instance left were released by the worker's sweep (docs/operations.md,
+  // "Provisional vote claims"): every voter told to come back was answered at last.
+  expect(current.unansweredCount()).toBe(0);
   // No 5xx but 503 with Retry-After, in any phase.
   const bad = Object.entries(answers).flatMap(([phase, m]) => Object.keys(m).filter((k) => !OK.has(k)).map((k) => `${phase}: ${k}`));
   expect(bad).toEqual([]);
@@ -218,6 +217,6 @@ it('2 vote, 2 results, 2 workers under a voting load: a vote instance and a work
     participation: total + lostVotes,
     recordedWithoutAttempt: 0,
     lostAnswersRecorded: check.lostAnswersRecorded,
-    lostAnswersNotRecorded: check.lostAnswersNotRecorded,
+    lostAnswersNotRecorded: 0,
   });
 }, 300_000);

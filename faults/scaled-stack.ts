@@ -6,7 +6,7 @@ import { type Database, createDb, migrateToLatest } from '@primaries/db';
 import { type OwnPostgres, type OwnRedis, type SmallElection, createSmallElection, freePort, startOwnPostgres, startOwnRedis } from '@primaries/testing';
 import { type RunningServices, instancePort, serviceCommand, superviseServices } from '@primaries/cli/stack';
 import { makeIin } from '@primaries/domain/iin';
-import { VOTE_HOST, httpGet, until } from './harness';
+import { CLAIM_TIMEOUT_SECONDS, VOTE_HOST, httpGet, until } from './harness';
 
 /**
  * The fault suite's stack with several instances of a service (issue #17), as
@@ -86,6 +86,8 @@ export async function startScaledStack(scale: number, extraEnv: Record<string, s
     TRUSTED_PROXIES: '127.0.0.1/32',
     SMS_PROVIDER: 'outbox',
     RESULTS_REFRESH_SECONDS: '5',
+    // A claim a killed vote instance left is released after this, so settle() can wait it out.
+    VOTE_CLAIM_TIMEOUT_SECONDS: String(CLAIM_TIMEOUT_SECONDS),
     ...extraEnv,
   };
   const instances = (Object.keys(ports) as Service[]).flatMap((service) =>
