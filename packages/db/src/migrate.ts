@@ -5,6 +5,7 @@ import * as sealedBallots from './migrations/2026-12-03T0210-sealed-ballots';
 import * as receiptsHotUpdates from './migrations/2026-12-03T0220-receipts-hot-updates';
 import * as staffAudit from './migrations/2026-12-03T0300-staff-audit';
 import * as candidateNameKk from './migrations/2026-12-03T0400-candidate-name-kk';
+import * as auditLifecycle from './migrations/2026-12-03T0800-audit-lifecycle';
 
 // Migrations are listed here rather than read from disk, so they run the same under
 // tsx, jest and a bundled build. Names sort by timestamp.
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T0220-receipts-hot-updates': receiptsHotUpdates,
   '2026-12-03T0300-staff-audit': staffAudit,
   '2026-12-03T0400-candidate-name-kk': candidateNameKk,
+  '2026-12-03T0800-audit-lifecycle': auditLifecycle,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

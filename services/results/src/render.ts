@@ -147,6 +147,8 @@ export function contestBody(s: Snapshot, c: Snapshot['contests'][number]) {
     /** Candidate ids in the order of the women's and the under-35s' ratings. */
     ratings: { women: order('womenRank'), youth: order('youthRank') },
     quotas: c.quotas,
+    /** The party list with the quotas applied (issue #13); null from a snapshot built before it. */
+    partyList: c.partyList ?? null,
   };
 }
 

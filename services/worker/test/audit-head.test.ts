@@ -9,8 +9,9 @@ let tr: TestRedis;
 beforeAll(async () => {
   tdb = await createTestDatabase('audit_head');
   tr = await createTestRedis('audit_head');
-  await createSmallElection(tdb.db);
+  electionId = (await createSmallElection(tdb.db)).electionId;
 });
+let electionId: number;
 afterAll(async () => {
   await tr.cleanup();
   await tdb.drop();
@@ -18,14 +19,16 @@ afterAll(async () => {
 
 it('puts the chain head into the snapshot and publishes the events up to it', async () => {
   const empty = (await rebuildResults(tdb.db, tr.redis, tr.prefix, { releaser: null })).snapshot!;
-  expect(empty.auditHead).toEqual({ seq: 0, hash: '0'.repeat(64) });
+  // The election is open: the first tally records the window's opening (lifecycle event).
+  expect(empty.auditHead).toEqual(await auditHead(tdb.db));
+  expect(empty.auditHead?.seq).toBe(1);
   for (const subject of ['staff:1', 'staff:2']) {
     await tdb.db.transaction().execute((trx) => appendAuditEvent(trx, { actor: { role: 'operator', id: 'cli' }, action: 'staff.created', subject }));
   }
   const snapshot = (await rebuildResults(tdb.db, tr.redis, tr.prefix, { releaser: null })).snapshot!;
   expect(snapshot.auditHead).toEqual(await auditHead(tdb.db));
-  expect(snapshot.auditHead?.seq).toBe(2);
+  expect(snapshot.auditHead?.seq).toBe(3);
   const page = await readPublishedAudit(tr.redis, tr.prefix, 0, 10);
   expect(page.head).toEqual(snapshot.auditHead);
-  expect(page.events.map((e) => e.subject)).toEqual(['staff:1', 'staff:2']);
+  expect(page.events.map((e) => e.subject)).toEqual([`election:${electionId}`, 'staff:1', 'staff:2']);
 });

@@ -57,6 +57,20 @@ export async function appendAuditEvent(trx: Transaction<Database>, entry: AuditE
   return event;
 }
 
+/**
+ * Appends an event unless one with the same action and subject is already in the trail
+ * (a lifecycle event that happens once — the window opening — however many processes see
+ * it). Checked without the lock first (the usual answer: already there), then again under
+ * the trail's lock, which serialises writers. Returns the new event, or null when there was one.
+ */
+export async function appendAuditEventOnce(trx: Transaction<Database>, entry: AuditEntry & { subject: string }): Promise<AuditEventRecord | null> {
+  const exists = () => trx.selectFrom('audit_events').select('id').where('action', '=', entry.action).where('subject', '=', entry.subject).limit(1).executeTakeFirst();
+  if (await exists()) return null;
+  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+  if (await exists()) return null;
+  return appendAuditEvent(trx, entry);
+}
+
 /** The last chained event's seq and hash (seq 0 and the genesis hash when there is none). */
 export async function auditHead(db: Db): Promise<AuditHead> {
   const row = await db.selectFrom('audit_events').select(['seq', 'hash']).where('seq', 'is not', null).orderBy('seq', 'desc').limit(1).executeTakeFirst();

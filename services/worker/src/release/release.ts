@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type Database, insertBallots, lockContestForRelease, markReceiptsReleased, pendingByContest, takeSealedBallots } from '@primaries/db';
+import { type Database, appendAuditEvent, insertBallots, lockContestForRelease, markReceiptsReleased, pendingByContest, takeSealedBallots } from '@primaries/db';
 import type { Sealer } from '@primaries/sealing';
 import { shuffle } from '../voting/record-batch';
 
@@ -11,6 +11,9 @@ import { shuffle } from '../voting/record-batch';
  * xmin, ctid, its place in the heap, the commit's time — points at its group, never at
  * one voter's transaction. Receipts learn it afterwards, in a transaction of their own.
  */
+
+/** Who the worker's lifecycle events name as their actor. */
+export const SYSTEM_WORKER = { role: 'system', id: 'worker' } as const;
 
 /** Largest group in one transaction; a contest with more waiting is released in several. */
 const MAX_RELEASE_GROUP = 5000;
@@ -82,8 +85,22 @@ export async function releaseGroup(deps: ReleaseDeps, contestId: number, opts: R
   if (!receipts) return 0;
   // After the commit, apart: a crash right here leaves them `recorded`, and the sweep
   // (sweep.ts) finds them released before the next tally.
-  await markReceiptsReleased(deps.db, receipts);
+  await markReleasedAndRecord(deps.db, contestId, receipts, opts.final?.has(contestId) ?? false);
   return receipts.length;
+}
+
+/**
+ * A group's receipts say `released`, and the release goes into the audit trail (issue #12),
+ * in one transaction: both or neither. Not in the group's own transaction, on purpose: that
+ * one touches nothing but the group's rows, so no other row shares its xmin (issue #9). The
+ * event says how many ballots of which contest, never which.
+ */
+export async function markReleasedAndRecord(db: Kysely<Database>, contestId: number, receipts: readonly string[], final: boolean): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await markReceiptsReleased(trx, receipts);
+    // Last, so the trail's lock is held only until the commit.
+    await appendAuditEvent(trx, { actor: SYSTEM_WORKER, action: 'ballots.released', subject: `contest:${contestId}`, reason: `${receipts.length} sealed ballots opened and released into the count${final ? ' (voting over)' : ''}` });
+  });
 }
 
 /** Contests released at once: one opens ballots in this process while another's rows go into Postgres. */
@@ -103,7 +120,7 @@ export async function releaseReady(deps: ReleaseDeps, opts: ReleaseOptions, cont
         await marking;
         summary.released += receipts.length;
         summary.groups++;
-        marking = markReceiptsReleased(deps.db, receipts);
+        marking = markReleasedAndRecord(deps.db, contestId, receipts, opts.final?.has(contestId) ?? false);
         marking.catch(() => {}); // awaited below or in the finally; never unhandled meanwhile
       }
     } catch (err) {

@@ -9,6 +9,7 @@ import { publishAuditTrail } from '@primaries/audit';
 import type { Releaser } from '../release/releaser';
 import { type BuildOptions, buildSnapshot, findElection } from './build-snapshot';
 import { publishSnapshot } from './publish-snapshot';
+import { recordWindowEvents } from './lifecycle';
 
 export interface RebuildOptions extends Omit<BuildOptions, 'queued'> {
   /**
@@ -54,6 +55,9 @@ export function rebuildResults(db: Kysely<Database>, redis: Redis, prefix: strin
 async function rebuildUnlocked(db: Kysely<Database>, redis: Redis, prefix: string, opts: RebuildOptions): Promise<TallyJobResult & { snapshot: Snapshot | null }> {
   const started = performance.now();
   const { releaser, ...build } = opts;
+  // The window's opening and closing go into the audit trail when first seen (issue #12).
+  const election = await findElection(db, opts.electionId);
+  if (election) await recordWindowEvents(db, election.id, opts.now ?? new Date());
   const queued = await readVoteBacklog(redis, prefix);
   if (releaser) await releaser.releaseNow(await finalContests(db, queued, opts));
   await beginCountingReceipts(db);
