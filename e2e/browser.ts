@@ -48,7 +48,7 @@ export function foreignRequests(requests: readonly string[]): string[] {
   return requests.filter((u) => {
     if (u.startsWith('data:') || u.startsWith('blob:')) return false;
     const host = new URL(u).hostname;
-    return host !== 'localhost' && host !== 'vote.localhost';
+    return host !== 'localhost' && host !== 'vote.localhost' && host !== 'admin.localhost';
   });
 }
 

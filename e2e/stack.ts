@@ -27,6 +27,8 @@ export interface Stack {
   resultsUrl: string;
   /** The vote service itself (the SMS outbox for demos and tests). */
   voteDirect: string;
+  /** The officials' site through the gateway (ADMIN_HOST); only when started with `{ admin: true }`. */
+  adminUrl: string;
   addMember(region?: number, district?: number): Promise<Member>;
   /** The newest one-time code the outbox holds for this phone, newer than `after` messages. */
   codeFor(phone: string, after?: number): Promise<string>;
@@ -49,12 +51,15 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
-/** Starts the four processes as `pnpm start` would, with settings for a quick test. */
-export async function startStack(label: string, env: Record<string, string> = {}): Promise<Stack> {
+/**
+ * Starts the four processes as `pnpm start` would, with settings for a quick test; with
+ * `admin`, the officials' site as a fifth behind the gateway on `admin.localhost`.
+ */
+export async function startStack(label: string, env: Record<string, string> = {}, opts: { admin?: boolean } = {}): Promise<Stack> {
   const tdb = await createTestDatabase(label);
   const tr = await createTestRedis(label);
   const el = await createSmallElection(tdb.db, { maxChoices: 2 });
-  const ports = { gateway: await freePort(), vote: await freePort(), results: await freePort(), worker: await freePort() };
+  const ports = { gateway: await freePort(), vote: await freePort(), results: await freePort(), worker: await freePort(), admin: await freePort() };
   const logs = path.join(ARTIFACTS, 'e2e-logs');
   mkdirSync(logs, { recursive: true });
   const common: Record<string, string> = {
@@ -79,11 +84,15 @@ export async function startStack(label: string, env: Record<string, string> = {}
     HOTLINE_PHONE: '+7 717 255 55 55',
     RESULTS_URL: `http://localhost:${ports.gateway}/`,
     VOTE_URL: `http://vote.localhost:${ports.gateway}/`,
+    ADMIN_PORT: String(ports.admin),
+    ADMIN_UPSTREAM: `http://127.0.0.1:${ports.admin}`,
+    ADMIN_PUBLIC_URL: `http://admin.localhost:${ports.gateway}/`,
     ...env,
   };
   const loader = pathToFileURL(require.resolve('tsx')).href;
   const children: ChildProcess[] = [];
-  for (const [name, entry] of Object.entries(SERVICES)) {
+  const services: Record<string, string> = { ...SERVICES, ...(opts.admin ? { admin: 'services/admin/src/server.ts' } : {}) };
+  for (const [name, entry] of Object.entries(services)) {
     const child = spawn(process.execPath, ['--import', loader, entry], { cwd: ROOT, env: common, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(path.join(logs, `${label}-${name}.log`));
     child.stdout?.pipe(log);
@@ -114,6 +123,7 @@ export async function startStack(label: string, env: Record<string, string> = {}
       healthy(`http://127.0.0.1:${ports.vote}/health`),
       healthy(`http://127.0.0.1:${ports.results}/health`),
       healthy(`http://127.0.0.1:${ports.worker}/health`),
+      opts.admin ? healthy(`http://127.0.0.1:${ports.admin}/health`) : true,
     ])).every(Boolean), { timeoutMs: 60_000, intervalMs: 250, message: 'the stack to start' });
   } catch (err) {
     await stop();
@@ -130,6 +140,7 @@ export async function startStack(label: string, env: Record<string, string> = {}
     voteUrl: `http://vote.localhost:${ports.gateway}`,
     resultsUrl: `http://localhost:${ports.gateway}`,
     voteDirect,
+    adminUrl: `http://admin.localhost:${ports.gateway}`,
     async addMember(region = 0, district = 0) {
       let iin: string | null = null;
       while (!iin) iin = makeIin('1985-04-12', serial % 2 ? 'F' : 'M', 1000 + serial++);

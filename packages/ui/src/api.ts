@@ -23,6 +23,8 @@ export interface RequestOptions {
   token?: string | null;
   /** Sent as Accept-Language: the API answers names and error words in it. */
   lang: Lang;
+  /** Headers of the caller's own (the console's CSRF token). */
+  headers?: Readonly<Record<string, string>>;
   signal?: AbortSignal;
 }
 
@@ -36,7 +38,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 /** One call to the API: JSON in, JSON out, errors as values (never thrown), NetworkError when no answer came. */
 export async function apiRequest<T>(path: string, opts: RequestOptions): Promise<ApiResult<T>> {
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': opts.lang };
+  const headers: Record<string, string> = { ...opts.headers, accept: 'application/json', 'accept-language': opts.lang };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let res: Response;

@@ -58,6 +58,8 @@ export function WaitingRoom({ until, onRetryNow }: { until: number; onRetryNow?:
 /** The input attributes a field passes on (the rest are the field's own business). */
 interface InputProps {
   name?: string;
+  /** `password` hides what is typed; default `text`. */
+  type?: 'text' | 'password';
   value: string;
   inputMode?: 'numeric' | 'tel' | 'text';
   autoComplete?: string;
@@ -83,7 +85,8 @@ export function Field({ id, label, hint, error, ...input }: { id: string; label:
       )}
       <input
         id={id}
-        type="text"
+        // Preact types `type` as a union of input kinds; password and text take the same attributes here.
+        type={(input.type ?? 'text') as 'text'}
         aria-invalid={error ? true : undefined}
         aria-describedby={described}
         name={input.name}

@@ -8,14 +8,17 @@ import type { AdminConfig } from '@primaries/config';
 import type { Database } from '@primaries/db';
 import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin } from '@primaries/service-kit';
 import { reencryptTotpSecrets } from './auth/totp-secrets';
+import { staticSitePlugin } from '@primaries/static-site';
 import { AdminErrors } from './errors';
 import { queueBoardPlugin } from './plugins/queue-board';
 import { staffAuthPlugin } from './plugins/staff-auth';
 import { publishAuditTrail } from '@primaries/audit';
+import auditTrailRoutes from './routes/audit-trail';
 import authRoutes from './routes/auth';
 import dashboardRoutes from './routes/dashboard';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
+import { consoleSite, resultsUrlFor } from './site';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,10 +49,10 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
   await app.register(docsPlugin, { title: 'primaries officials\' site', description: 'Staff accounts, sign-in and the audit trail (docs/admin.md)' });
   await app.register(redisPlugin, { connection: config, prefix: config.REDIS_PREFIX, ...(deps.redis ? { client: deps.redis } : {}) });
   await app.register(dbPlugin, { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, service: 'admin', ...(deps.db ? { db: deps.db } : {}) });
-  // A fail-fast client refuses commands until connected: give it a moment at start (as the vote service does).
-  app.addHook('onReady', async () => {
-    if (app.redis.status !== 'ready') await Promise.race([once(app.redis, 'ready'), sleep(2000, undefined, { ref: false })]);
-  });
+  // A fail-fast client refuses commands until connected: give it a moment at start (as the vote service does),
+  // here, before the dashboard and the queue board open BullMQ queues on it: a queue opened on a client
+  // still connecting fails for good ("Stream isn't writeable"; seen in e2e/admin.test.ts, the dashboard answered 503).
+  if (app.redis.status !== 'ready') await Promise.race([once(app.redis, 'ready'), sleep(2000, undefined, { ref: false })]);
   // Its own limits, behind the gateway's: per client address, shared by every instance through Redis.
   await app.register(rateLimit, {
     global: true,
@@ -88,8 +91,11 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(enrolmentRoutes);
     await api.register(staffRoutes);
     await api.register(dashboardRoutes);
+    await api.register(auditTrailRoutes);
   }, { prefix: '/api/v1' });
   // Bull Board at /queues, organizers only (docs/admin.md).
   await queueBoardPlugin(app);
+  // The console's pages and assets (services/admin/web, docs/admin.md#the-console).
+  await app.register(staticSitePlugin, { site: consoleSite, data: { resultsUrl: resultsUrlFor(config.ADMIN_PUBLIC_URL) } });
   return app;
 }
