@@ -202,9 +202,10 @@ it('2 vote, 2 results, 2 workers under a voting load: a vote instance and a work
   const answers = Object.fromEntries([...current.answers].map(([phase, m]) => [phase, Object.fromEntries(m)]));
   const check = await exactlyOnce(stack, current);
   process.stdout.write(`[scale] ${current.acked.size} ballots acknowledged; answers by phase ${JSON.stringify(answers)}; ${JSON.stringify(check)}\n`);
-  // Claims a killed vote instance left were released by the worker's sweep (docs/operations.md,
-  // "Provisional vote claims"): every voter told to come back was answered at last.
+  // Every voter told to come back was answered at last (a dead instance's claims released by
+  // the sweep of either worker), and the backlog counter is back to 0.
   expect(current.unansweredCount()).toBe(0);
+  expect(await stack.backlog()).toBe(0);
   // No 5xx but 503 with Retry-After, in any phase.
   const bad = Object.entries(answers).flatMap(([phase, m]) => Object.keys(m).filter((k) => !OK.has(k)).map((k) => `${phase}: ${k}`));
   expect(bad).toEqual([]);

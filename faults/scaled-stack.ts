@@ -6,6 +6,7 @@ import { type Database, createDb, migrateToLatest } from '@primaries/db';
 import { type OwnPostgres, type OwnRedis, type SmallElection, createSmallElection, freePort, startOwnPostgres, startOwnRedis } from '@primaries/testing';
 import { type RunningServices, instancePort, serviceCommand, superviseServices } from '@primaries/cli/stack';
 import { makeIin } from '@primaries/domain/iin';
+import { readVoteBacklog } from '@primaries/redis-protocols';
 import { CLAIM_TIMEOUT_SECONDS, VOTE_HOST, httpGet, until } from './harness';
 
 /**
@@ -45,6 +46,8 @@ export interface ScaledStack {
   recorded(): Promise<number>;
   /** Vote batches in BullMQ not yet finished. */
   queuedBatches(): Promise<number>;
+  /** The votes backlog counter. */
+  backlog(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -86,7 +89,7 @@ export async function startScaledStack(scale: number, extraEnv: Record<string, s
     TRUSTED_PROXIES: '127.0.0.1/32',
     SMS_PROVIDER: 'outbox',
     RESULTS_REFRESH_SECONDS: '5',
-    // A claim a killed vote instance left is released after this, so settle() can wait it out.
+    // A claim left by a killed vote service is released soon, as in the fault suite (harness.ts).
     VOTE_CLAIM_TIMEOUT_SECONDS: String(CLAIM_TIMEOUT_SECONDS),
     ...extraEnv,
   };
@@ -132,6 +135,7 @@ export async function startScaledStack(scale: number, extraEnv: Record<string, s
       const { rows } = await sql<{ n: string }>`select count(*) n from participation where channel = 'online'`.execute(db);
       return Number(rows[0]!.n);
     },
+    backlog: () => readVoteBacklog(admin, SCALED_PREFIX),
     async queuedBatches() {
       const q = `${SCALED_PREFIX}:bull:votes`;
       const [wait, active, delayed, prioritized] = await Promise.all([admin.llen(`${q}:wait`), admin.llen(`${q}:active`), admin.zcard(`${q}:delayed`), admin.zcard(`${q}:prioritized`)]);
