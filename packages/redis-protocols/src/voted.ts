@@ -125,12 +125,13 @@ const SWEEP_PAGES = 50;
 
 /**
  * The worker's sweep: releases every claim unconfirmed for `olderThanMs` (its vote service
- * died before the batch was queued). Each release is one atomic script that acts only if the
- * claim is still pending, so competing workers may sweep at once. Returns the contests released.
+ * died before the batch was queued) and made before `notAfter` (ms) if given. Each release is
+ * one atomic script that acts only if the claim is still pending, so competing workers may
+ * sweep at once. Returns the contests released.
  */
-export async function sweepStaleClaims(redis: Redis, prefix: string, olderThanMs: number): Promise<number> {
+export async function sweepStaleClaims(redis: Redis, prefix: string, olderThanMs: number, notAfter = Infinity): Promise<number> {
   const [sec, usec] = await redis.time();
-  const cutoff = Number(sec) * 1000 + Math.floor(Number(usec) / 1000) - olderThanMs;
+  const cutoff = Math.min(Number(sec) * 1000 + Math.floor(Number(usec) / 1000) - olderThanMs, notAfter);
   let released = 0;
   for (let page = 0; page < SWEEP_PAGES; page++) {
     const members = await redis.zrangebyscore(pendingClaimsKey(prefix), '-inf', cutoff, 'LIMIT', 0, SWEEP_PAGE);

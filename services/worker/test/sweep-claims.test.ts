@@ -3,7 +3,8 @@ import { Registry } from 'prom-client';
 import { loadConfig } from '@primaries/config';
 import { createDb } from '@primaries/db';
 import { createLogger } from '@primaries/logger';
-import { bullPrefix } from '@primaries/queue';
+import { Queue } from 'bullmq';
+import { QUEUES, VOTE_BATCH_JOB, bullPrefix } from '@primaries/queue';
 import { claimContests, confirmClaims, claimMembers, pendingClaimCount, readVoteBacklog, votedKey } from '@primaries/redis-protocols';
 import { TEST_PG_ADMIN_URL, type TestRedis, createTestRedis, waitFor } from '@primaries/testing';
 import type { Running, WorkerContext } from '../src/context';
@@ -46,4 +47,23 @@ it('releases a claim left unconfirmed past VOTE_CLAIM_TIMEOUT_SECONDS, and leave
   // The confirmed claim's votes stay counted until the worker records their batch.
   expect(await readVoteBacklog(tr.redis, tr.prefix)).toBe(2);
   expect(await metrics.getSingleMetricAsString('vote_claims_released_total')).toMatch(/vote_claims_released_total 3/);
+});
+
+it('keeps a claim while a batch that may hold it is still in the queue (its vote service died after the add, before confirming)', async () => {
+  // The sweep of the test above still runs (VOTE_CLAIM_TIMEOUT_SECONDS 1, every 0.5 s).
+  const queue = new Queue(QUEUES.votes, { connection: tr.redis, prefix: bullPrefix(tr.prefix) });
+  try {
+    const job = await queue.add(VOTE_BATCH_JOB, { batchId: 'none', votes: [] });
+    const claim = { electionId: 1, memberId: '103', contestIds: [1], receiptHashes: [hashOf(103, 1)] };
+    expect(await claimContests(tr.redis, tr.prefix, claim)).toBeNull();
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await pendingClaimCount(tr.redis, tr.prefix)).toBe(1);
+    expect(await tr.redis.scard(votedKey(tr.prefix, 1, '103'))).toBe(1);
+    // The batch is done (here: gone): the claim, its receipt still unsettled, is released.
+    await job.remove();
+    await waitFor(async () => (await pendingClaimCount(tr.redis, tr.prefix)) === 0, { timeoutMs: 5000, message: 'the claim released' });
+    expect(await tr.redis.scard(votedKey(tr.prefix, 1, '103'))).toBe(0);
+  } finally {
+    await queue.close();
+  }
 });

@@ -76,8 +76,8 @@ export class VoteBatcher {
       for (const p of batch) p.reject(err);
       return;
     }
-    // Queued: the claims are final. If this fails the sweep finds the receipts settled by the
-    // worker (or, the worker slower than the sweep, releases them: Postgres then refuses a second vote).
+    // Queued: the claims are final. If this fails, the sweep waits for this batch to be done
+    // and then finds its receipts settled by the worker: the claims stay.
     await confirmClaims(this.redis, this.redisPrefix, batch.flatMap((p) => p.claims)).catch((err: unknown) => this.opts.onConfirmFailed?.(err));
     this.opts.onQueued?.(count);
     for (const p of batch) p.resolve();

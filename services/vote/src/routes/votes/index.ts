@@ -20,11 +20,12 @@ function unavailable(retryAfter: number): Error {
 }
 
 /**
- * Seconds until a claim unconfirmed for `ageMs` has surely been released by the worker's
- * sweep (claims older than VOTE_CLAIM_TIMEOUT_SECONDS, swept every claimSweepIntervalMs).
+ * Seconds until a claim unconfirmed for `ageMs` should have been released by the worker's
+ * sweep (claims older than VOTE_CLAIM_TIMEOUT_SECONDS, swept every claimSweepIntervalMs;
+ * later while the queue is behind), 5 at least.
  */
 export function retryAfterProvisional(ageMs: number, timeoutSeconds: number): number {
-  return Math.max(RETRY_AFTER_UNAVAILABLE_SECONDS, Math.ceil((timeoutSeconds * 1000 - ageMs + claimSweepIntervalMs(timeoutSeconds)) / 1000));
+  return Math.max(RETRY_AFTER_BACKLOG_SECONDS, Math.ceil((timeoutSeconds * 1000 - ageMs + claimSweepIntervalMs(timeoutSeconds)) / 1000));
 }
 
 /** A contest already claimed: voted (409), or claimed by a request whose batch never reached the queue (503 until the sweep). */
