@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
+import { redisClient } from '@primaries/queue';
 import type { AdminConfig } from '@primaries/config';
 import type { Database } from '@primaries/db';
 import { baseServerOptions, dbPlugin, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisPlugin } from '@primaries/service-kit';
@@ -23,6 +24,8 @@ import { consoleSite, resultsUrlFor } from './site';
 declare module 'fastify' {
   interface FastifyInstance {
     adminConfig: AdminConfig;
+    /** Redis connection for reading BullMQ queues (dashboard, queue board); waits for Redis rather than failing. */
+    queueReader: Redis;
   }
 }
 
@@ -52,7 +55,16 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
   // A fail-fast client refuses commands until connected: give it a moment at start (as the vote service does),
   // here, before the dashboard and the queue board open BullMQ queues on it: a queue opened on a client
   // still connecting fails for good ("Stream isn't writeable"; seen in e2e/admin.test.ts, the dashboard answered 503).
-  if (app.redis.status !== 'ready') await Promise.race([once(app.redis, 'ready'), sleep(2000, undefined, { ref: false })]);
+  // events.once rejects on the client's 'error' (Redis refusing): the service starts anyway and answers 503 until Redis is back.
+  if (app.redis.status !== 'ready') await Promise.race([once(app.redis, 'ready'), sleep(2000, undefined, { ref: false })]).catch(() => undefined);
+  // The dashboard's and the queue board's BullMQ queues read through a connection of their own that waits for Redis
+  // (offline queue on): a Queue opened on the fail-fast client while Redis is away would fail for good.
+  const queueReader = redisClient(config, { maxRetriesPerRequest: null, enableOfflineQueue: true });
+  queueReader.on('error', () => undefined); // outages are reported by the shared client; this one just reconnects
+  app.decorate('queueReader', queueReader);
+  app.addHook('onClose', async () => {
+    queueReader.disconnect();
+  });
   // Its own limits, behind the gateway's: per client address, shared by every instance through Redis.
   await app.register(rateLimit, {
     global: true,

@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '@primaries/service-kit';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
@@ -34,7 +35,7 @@ const DATA_VIEWS: Record<string, (data: Record<string, unknown> | undefined) => 
  */
 export async function queueBoardPlugin(app: FastifyInstance): Promise<void> {
   const prefix = bullPrefix(app.redisPrefix);
-  const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection: app.redis, prefix, skipWaitingForReady: true }));
+  const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection: app.queueReader, prefix, skipWaitingForReady: true }));
   app.addHook('onClose', async () => {
     await Promise.all(queues.map((q) => q.close()));
   });
@@ -69,6 +70,8 @@ async function guard(app: FastifyInstance, request: FastifyRequest, reply: Fasti
     await app.staffAuthenticate(request, reply);
     await app.requireRole('organizer')(request, reply);
     if (request.method !== 'GET' && request.method !== 'HEAD') throw new AdminErrors.FORBIDDEN();
+    // The board's queues wait for Redis (app.queueReader); its requests answer 503 + Retry-After meanwhile.
+    if (app.queueReader.status !== 'ready') throw new StoreUnavailableError('redis', 'queue board: redis not connected');
   } catch (err) {
     const e = err as { code?: string; message: string; statusCode?: number };
     if (!e.code?.startsWith('ADMIN_ERR_') || !e.statusCode) throw err;

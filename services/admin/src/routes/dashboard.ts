@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { QUEUES, bullPrefix } from '@primaries/queue';
 import { currentSnapshot, deadLetterFigures, electionFigures, snapshotFigures, turnoutFigures, votesQueueFigures } from '../dashboard/figures';
+import { StoreUnavailableError } from '@primaries/service-kit';
 import { errorAnswer } from './schemas';
 
 const count = z.number().int().min(0);
@@ -26,9 +27,9 @@ export const dashboardAnswer = z.object({
 export default async function dashboardRoutes(appBase: FastifyInstance): Promise<void> {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
   const prefix = bullPrefix(app.redisPrefix);
-  // Read-only use of the queues (counts and the oldest dead letter); the shared fail-fast client answers or fails at once.
-  const votes = new Queue(QUEUES.votes, { connection: app.redis, prefix, skipWaitingForReady: true });
-  const dead = new Queue(QUEUES.votesDead, { connection: app.redis, prefix, skipWaitingForReady: true });
+  // Read-only use of the queues (counts and the oldest dead letter) on the app's queue reader (app.ts).
+  const votes = new Queue(QUEUES.votes, { connection: app.queueReader, prefix, skipWaitingForReady: true });
+  const dead = new Queue(QUEUES.votesDead, { connection: app.queueReader, prefix, skipWaitingForReady: true });
   app.addHook('onClose', async () => {
     await Promise.all([votes.close(), dead.close()]);
   });
@@ -40,6 +41,8 @@ export default async function dashboardRoutes(appBase: FastifyInstance): Promise
       schema: { summary: 'Turnout, the votes queue, dead letters, the last snapshot and the window (organizers)', response: { 200: dashboardAnswer, 401: errorAnswer, 403: errorAnswer } },
     },
     async (_request, reply) => {
+      // The reader waits for Redis; the request does not: 503 + Retry-After while Redis is away.
+      if (app.queueReader.status !== 'ready') throw new StoreUnavailableError('redis', 'dashboard: redis not connected');
       const now = new Date();
       const [election, snapshot, votesQueue, deadLetters] = await Promise.all([
         electionFigures(app.db, now),
