@@ -1,71 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import net from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, createTestRedis, waitFor } from '@primaries/testing';
+import { createTestDatabase, createTestRedis, freePort, waitFor } from '@primaries/testing';
 import type { TestDatabase, TestRedis } from '@primaries/testing';
 import { httpStatus } from '../src/stack/health';
-import { probePostgres } from '../src/stack/postgres';
-import { probeRedis } from '../src/stack/redis';
+import { type Run, pidOf, runStart, stop } from './start-run';
 
 // `pnpm start --scale` run for real (issue #17): several instances of a service, each on its
 // own port and supervised, recorded in stack.json, balanced by the gateway.
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function runStart(args: string[], env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/start.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-/** The pid of a service's latest run, from start's `<name> started (pid N)` lines. */
-function pidOf(output: string, name: string): number | undefined {
-  const all = [...output.matchAll(new RegExp(`${name} started \\(pid (\\d+)\\)`, 'g'))];
-  const last = all[all.length - 1];
-  return last ? Number(last[1]) : undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function stop(run: Run | undefined): Promise<void> {
-  if (!run || run.child.exitCode !== null) return;
-  run.child.kill('SIGTERM');
-  await run.exited;
-}
-
 describe('pnpm start --scale', () => {
   let db: TestDatabase;
   let redis: TestRedis;
