@@ -5,6 +5,7 @@ import { errors } from './errors';
 import { portal } from './portal';
 import { sms } from './sms';
 import { vote } from './vote';
+import { verify } from './verify';
 
 /** Every en message, flat: one key per message, the area first (`vote.signin.title`). */
-export const en = { ...admin, ...adminConsole, ...common, ...errors, ...portal, ...sms, ...vote };
+export const en = { ...admin, ...adminConsole, ...common, ...errors, ...portal, ...sms, ...verify, ...vote };
