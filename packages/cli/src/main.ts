@@ -9,6 +9,7 @@ import { registerDeadLetterCommands } from './commands/dead-letters';
 import { registerStaffCommands } from './commands/staff';
 import { registerAuditCommands } from './commands/audit';
 import { registerElectionCommands } from './commands/election';
+import { registerVerifyCommand } from './commands/verify';
 import { databaseUrl } from './env';
 import { StoreUnreachable, errorLine, requirePostgres, requireRedis, useStackState } from './stores';
 
@@ -30,6 +31,7 @@ registerDeadLetterCommands(program);
 registerStaffCommands(program);
 registerAuditCommands(program);
 registerElectionCommands(program);
+registerVerifyCommand(program);
 
 type Store = 'postgres' | 'redis';
 /** The stores each command needs, checked before it runs (a command not listed checks none). */
