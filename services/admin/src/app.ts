@@ -19,6 +19,8 @@ import authRoutes from './routes/auth';
 import dashboardRoutes from './routes/dashboard';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
+import paperCheckinRoutes from './routes/paper-checkins';
+import paperStationRoutes from './routes/paper-stations';
 import { consoleSite, resultsUrlFor } from './site';
 
 declare module 'fastify' {
@@ -104,6 +106,8 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(staffRoutes);
     await api.register(dashboardRoutes);
     await api.register(auditTrailRoutes);
+    await api.register(paperStationRoutes);
+    await api.register(paperCheckinRoutes);
   }, { prefix: '/api/v1' });
   // Bull Board at /queues, organizers only (docs/admin.md).
   await queueBoardPlugin(app);
