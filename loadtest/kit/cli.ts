@@ -34,7 +34,10 @@ export const USAGE = `usage: pnpm loadtest <${SCENARIOS.join('|')}> [options]
   --scale vote=2,...      the local stack with several instances of vote, results or worker (1 each by default)
   --vote-host <host>      the vote site's Host (default vote.localhost)
   --results-host <host>   the results site's Host (default localhost)
-  --database-url <url>    the rehearsal deployment's database (synthetic members)
+  --database-url <url>    the rehearsal deployment's database: the run creates its rehearsal election
+                          and synthetic members there, and removes them afterwards
+  --use-open-election     with --url: the synthetic members vote in the election open there (a stack
+                          of your own, e.g. the benchmarks'), not in a rehearsal election of the run's own
   --metrics name=url,...  /metrics of each service of a deployment (gateway, vote, results, worker)
   --ops-token <t>         sent to /metrics (default $OPS_TOKEN)
   --rehearsal-token <t>   reads codes from the rehearsal SMS outbox (default $REHEARSAL_TOKEN)
@@ -82,6 +85,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       'vote-host': { type: 'string', default: 'vote.localhost' },
       'results-host': { type: 'string', default: 'localhost' },
       'database-url': { type: 'string' },
+      'use-open-election': { type: 'boolean', default: false },
       metrics: { type: 'string' },
       'ops-token': { type: 'string' },
       'rehearsal-token': { type: 'string' },
@@ -135,6 +139,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     drainSeconds: parsePositive(a['drain-timeout'], '--drain-timeout'),
     ...(a['max-memory-growth'] ? { maxMemoryGrowthMb: parsePositive(a['max-memory-growth'], '--max-memory-growth') } : {}),
     label,
+    ...(a['use-open-election'] ? { useOpenElection: true } : {}),
     ...(opsToken ? { opsToken } : {}),
     ...(rehearsalToken ? { rehearsalToken } : {}),
   };
