@@ -3,8 +3,9 @@ import { common } from './common';
 import { adminConsole } from './console';
 import { errors } from './errors';
 import { portal } from './portal';
+import { setup } from './setup';
 import { sms } from './sms';
 import { vote } from './vote';
 
 /** Every en message, flat: one key per message, the area first (`vote.signin.title`). */
-export const en = { ...admin, ...adminConsole, ...common, ...errors, ...portal, ...sms, ...vote };
+export const en = { ...admin, ...adminConsole, ...common, ...errors, ...portal, ...setup, ...sms, ...vote };
