@@ -27,6 +27,14 @@ export const AdminErrors = {
   STATION_REQUIRED: defineError('ADMIN_ERR_STATION_REQUIRED', 'A precinct account needs a polling station, and only a precinct account has one', 422),
   UNKNOWN_STATION: defineError('ADMIN_ERR_UNKNOWN_STATION', 'No such polling station', 422),
   LAST_ORGANIZER: defineError('ADMIN_ERR_LAST_ORGANIZER', 'The last organizer cannot be disabled', 409),
+  /** No election (none yet, or no election with the slug given). */
+  ELECTION_NOT_FOUND: defineError('ADMIN_ERR_ELECTION_NOT_FOUND', 'No such election', 404),
+  /** A setup file cannot be read at all (its name, header or CSV); the argument says which and why. */
+  IMPORT_FILE_INVALID: defineError('ADMIN_ERR_IMPORT_FILE_INVALID', 'A setup file cannot be imported: %s', 422),
+  /** Lines of the setup files were refused: nothing was written (the report lists every one). */
+  IMPORT_REJECTED: defineError('ADMIN_ERR_IMPORT_REJECTED', '%s line(s) refused; nothing was written', 422),
+  /** The election's window has opened: its setup can no longer change. */
+  SETUP_LOCKED: defineError('ADMIN_ERR_SETUP_LOCKED', 'The voting window has opened: the setup can no longer be changed', 409),
 } as const;
 
 /** Every code the admin service can answer with (for the docs check). */

@@ -38,12 +38,25 @@ const ENDPOINTS: Endpoint[] = [
   },
   // Paper ballots (issue #15): organizers import and follow; each commission works at its own station.
   { method: 'GET', path: '/api/v1/paper/stations', allowed: ['organizer', 'observer'] },
-  { method: 'POST', path: '/api/v1/paper/stations/import', allowed: ['organizer'], request: async () => ({ url: '/api/v1/paper/stations/import', body: { csv: `station,iin\nS1,${(await listedMember()).iin}\n` } }) },
+  { method: 'POST', path: '/api/v1/paper/stations/import', allowed: ['organizer'], request: async () => ({ url: '/api/v1/paper/stations/import', body: { csv: await stationsCsv() } }) },
   { method: 'GET', path: '/api/v1/paper/station', allowed: ['precinct'] },
   { method: 'POST', path: '/api/v1/paper/lookup', allowed: ['precinct'], request: async () => ({ url: '/api/v1/paper/lookup', body: { iin: (await listedMember()).iin } }) },
   { method: 'POST', path: '/api/v1/paper/checkins', allowed: ['precinct'], request: async () => ({ url: '/api/v1/paper/checkins', body: { iin: (await listedMember()).iin } }) },
   { method: 'POST', path: '/api/v1/paper/checkins/{id}/hand-over', allowed: ['precinct'], request: async () => ({ url: `/api/v1/paper/checkins/${await checkin()}/hand-over`, body: {} }) },
   { method: 'POST', path: '/api/v1/paper/checkins/{id}/undo', allowed: ['precinct'], request: async () => ({ url: `/api/v1/paper/checkins/${await checkin()}/undo`, body: { reason: 'role table test' } }) },
+  { method: 'GET', path: '/api/v1/election/setup', allowed: ['organizer'], request: async (h) => ({ url: `/api/v1/election/setup?election=${await futureElection(h)}` }) },
+  {
+    method: 'POST',
+    path: '/api/v1/election/import/preview',
+    allowed: ['organizer'],
+    request: async (h) => ({ url: '/api/v1/election/import/preview', body: { election: await futureElection(h), files: [{ name: 'regions.csv', content: 'code,name_ru\nRLT,Область\n' }] } }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/election/import',
+    allowed: ['organizer'],
+    request: async (h) => ({ url: '/api/v1/election/import', body: { election: await futureElection(h), files: [{ name: 'regions.csv', content: 'code,name_ru\nRLT,Область\n' }] } }),
+  },
   // Public: no session needed (they refuse bad input on their own terms, tested elsewhere).
   { method: 'GET', path: '/api/v1/csrf', allowed: 'anyone' },
   { method: 'POST', path: '/api/v1/auth/sign-in', allowed: 'anyone' },
@@ -115,4 +128,22 @@ async function checkin(): Promise<number> {
   const anyStaff = await h.tdb.db.selectFrom('staff').select('id').executeTakeFirstOrThrow();
   const row = await h.tdb.db.insertInto('paper_checkins').values({ election_id: election.electionId, polling_station_id: await station(), member_id: m.id, contest_ids: [election.contests.national], checked_in_by: anyStaff.id, handed_over_at: null }).returning('id').executeTakeFirstOrThrow();
   return row.id;
+}
+
+let imported = 0;
+/** A one-station CSV in the station's district (the import goes to whichever election opens last). */
+async function stationsCsv(): Promise<string> {
+  await station();
+  const d = await h.tdb.db.selectFrom('districts as d').innerJoin('regions as r', 'r.id', 'd.region_id').select(['d.code as district', 'r.code as region']).where('d.id', '=', election.districtIds[0]!).executeTakeFirstOrThrow();
+  imported++;
+  return `code,settlement,region,district,address,opens_at,closes_at\nIMP-${imported},Aul,${d.region},${d.district},,2026-10-03T08:00+06:00,2026-10-03T14:00+06:00\n`;
+}
+
+let futureSlug: string | undefined;
+/** An election that has not opened yet (its setup may change), by slug. */
+async function futureElection(h: Harness): Promise<string> {
+  if (futureSlug) return futureSlug;
+  const e = await createSmallElection(h.tdb.db, { opensAt: new Date(Date.now() + 86400_000), closesAt: new Date(Date.now() + 3 * 86400_000) });
+  futureSlug = (await h.tdb.db.selectFrom('elections').select('slug').where('id', '=', e.electionId).executeTakeFirstOrThrow()).slug;
+  return futureSlug;
 }
