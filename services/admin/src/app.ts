@@ -20,6 +20,8 @@ import dashboardRoutes from './routes/dashboard';
 import electionImportRoutes from './routes/election-import';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
+import paperCheckinRoutes from './routes/paper-checkins';
+import paperStationRoutes from './routes/paper-stations';
 import { consoleSite, resultsUrlFor } from './site';
 
 declare module 'fastify' {
@@ -105,6 +107,8 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(staffRoutes);
     await api.register(dashboardRoutes);
     await api.register(auditTrailRoutes);
+    await api.register(paperStationRoutes);
+    await api.register(paperCheckinRoutes);
     await api.register(electionImportRoutes);
   }, { prefix: '/api/v1' });
   // Bull Board at /queues, organizers only (docs/admin.md).
