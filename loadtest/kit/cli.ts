@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { closeAgents } from './http';
+import { checkReachable, closeAgents, trustCa } from './http';
 import { renderComparison, renderReport } from './report/html';
 import { type RunRecord, type RunSettings, type Progress, runLoad } from './run';
 import { OPENING_HOUR_MIX, SCENARIOS, type ScenarioName, type StreamName } from './scenarios';
@@ -41,6 +41,7 @@ export const USAGE = `usage: pnpm loadtest <${SCENARIOS.join('|')}> [options]
   --metrics name=url,...  /metrics of each service of a deployment (gateway, vote, results, worker)
   --ops-token <t>         sent to /metrics (default $OPS_TOKEN)
   --rehearsal-token <t>   reads codes from the rehearsal SMS outbox (default $REHEARSAL_TOKEN)
+  --ca <file.pem>         trust this CA for an https --url (a rehearsal deployment's own), besides the machine's
   --insecure              accept a certificate this machine does not trust
   --out <dir>             where the JSON record and HTML report go (default loadtest/results)
   --report <file.html>    write the report to this file (and the record beside it as .json) instead,
@@ -56,6 +57,8 @@ export interface CliOptions {
   resultsHost: string;
   databaseUrl?: string;
   metrics: Record<string, string>;
+  /** PEM file of a CA to trust for an https --url. */
+  ca?: string;
   out: string;
   /** The report's own file name (`--report`), in place of a time-stamped one under `out`. */
   report?: string;
@@ -90,6 +93,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       'ops-token': { type: 'string' },
       'rehearsal-token': { type: 'string' },
       insecure: { type: 'boolean', default: false },
+      ca: { type: 'string' },
       out: { type: 'string', default: path.join(ROOT, 'loadtest', 'results') },
       report: { type: 'string' },
       label: { type: 'string', default: '' },
@@ -151,6 +155,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     resultsHost: a['results-host'],
     ...(a['database-url'] ? { databaseUrl: a['database-url'] } : {}),
     metrics,
+    ...(a.ca ? { ca: path.resolve(a.ca) } : {}),
     out: path.resolve(a.out),
     ...(a.report ? { report: path.resolve(a.report) } : {}),
     quiet: a.quiet,
@@ -262,8 +267,11 @@ async function main(argv: string[]): Promise<number> {
   const o = parseCli(argv);
   const progress = consoleProgress(o.quiet);
   let target: Target;
-  if (o.url) target = remoteTarget(o);
-  else {
+  if (o.ca) trustCa(await readFile(o.ca, 'utf8'));
+  if (o.url) {
+    await checkReachable(o.url, o.voteHost, o.settings.insecure);
+    target = remoteTarget(o);
+  } else {
     progress.phase(`starting a local stack (gateway, vote, results, worker; ${scaleLabel(o.scale)}) on free ports`);
     target = await startLocalStack('loadtest', {}, o.scale);
   }
