@@ -23,3 +23,7 @@ export * from './repositories/audit.repository';
 export * from './repositories/rebuild-lock.repository';
 export * from './audit/chain';
 export * from './repositories/election-setup.repository';
+export type * from './tables/paper-day.table';
+export * from './repositories/paper-import.repository';
+export * from './repositories/paper-stations.repository';
+export * from './repositories/paper-checkins.repository';
