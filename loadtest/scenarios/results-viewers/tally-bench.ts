@@ -5,7 +5,7 @@
  * dedicated database (default primaries_tallybench), runs the tally several times,
  * prints the times and writes JSON to loadtest/results/, then drops the database.
  *
- *   pnpm --filter @primaries/loadtest exec tsx scenarios/results-viewers/tally-bench.ts [--runs 5] [--keep]
+ *   pnpm --filter @primaries/loadtest exec tsx scenarios/results-viewers/tally-bench.ts [--runs 5] [--keep] [--scale 0.01]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,13 +21,17 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
+    /** A fraction of the 2020 sizes (members, voters, stations), e.g. 0.01 to try the script quickly. */
+    scale: { type: 'string', default: '1' },
     database: { type: 'string', default: 'primaries_tallybench' },
     admin: { type: 'string', default: process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
   },
 });
 
-const N = { regions: 17, districtsPerRegion: 11, members: 835_000, authorized: 730_000, onlineVoters: 662_687, paperVoters: 82_000, stations: 643 };
+const SCALE = Number(args.scale);
+const scaled = (n: number) => Math.max(1, Math.round(n * SCALE));
+const N = { regions: 17, districtsPerRegion: 11, members: scaled(835_000), authorized: scaled(730_000), onlineVoters: scaled(662_687), paperVoters: scaled(82_000), stations: scaled(643) };
 
 async function admin(q: string) {
   const c = new pg.Client({ connectionString: args.admin });

@@ -30,3 +30,4 @@ export * from './repositories/paper-checkins.repository';
 export type * from './tables/snapshot.table';
 export * from './repositories/snapshots.repository';
 export * from './repositories/archive.repository';
+export * from './repositories/coercion.repository';

@@ -112,9 +112,21 @@ async function readArchive(site: Site, body: SnapshotBody, signedFiles: readonly
   const recount: Recount = { online: new Map(), paper: new Map() };
   const contests = new Map(body.contests.map((c) => [c.id, c]));
   const receipts = new Map<number, number>();
-  for (const f of signedFiles) {
+  // Downloaded 8 at a time (a 2020-sized archive has ~400 files), read in the signed order.
+  const downloads = new Map<string, Promise<Buffer>>();
+  const fetchFrom = (i: number) => {
+    const f = signedFiles[i];
+    if (!f) return;
+    const download = site.bytes(`api/v1/archive/files/${encodeURIComponent(f.name)}`);
+    download.catch(() => {}); // awaited in order below; a failure surfaces there
+    downloads.set(f.name, download);
+  };
+  for (let i = 0; i < 8; i++) fetchFrom(i);
+  for (const [i, f] of signedFiles.entries()) {
     if (byName.get(f.name)?.sha256 !== f.sha256) problems.push({ check: 'archive', message: `${f.name}: GET /api/v1/archive lists another SHA-256 than the signed snapshot` });
-    const bytes = await site.bytes(`api/v1/archive/files/${encodeURIComponent(f.name)}`);
+    const bytes = await downloads.get(f.name)!;
+    downloads.delete(f.name);
+    fetchFrom(i + 8);
     if (sha256(bytes) !== f.sha256) problems.push({ check: 'archive', message: `${f.name}: the file's SHA-256 is not the one the snapshot signed (the file was changed)` });
     const text = bytes.toString('utf8');
     const contest = f.contestId === null ? undefined : contests.get(f.contestId);

@@ -19,6 +19,7 @@ import authRoutes from './routes/auth';
 import dashboardRoutes from './routes/dashboard';
 import electionImportRoutes from './routes/election-import';
 import memberStatusRoutes from './routes/member-status';
+import coercionRoutes from './routes/coercion';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
 import paperCheckinRoutes from './routes/paper-checkins';
@@ -112,6 +113,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(paperCheckinRoutes);
     await api.register(electionImportRoutes);
     await api.register(memberStatusRoutes);
+    await api.register(coercionRoutes);
   }, { prefix: '/api/v1' });
   // Bull Board at /queues, organizers only (docs/admin.md).
   await queueBoardPlugin(app);
