@@ -26,3 +26,4 @@ export type * from './tables/paper-day.table';
 export * from './repositories/paper-import.repository';
 export * from './repositories/paper-stations.repository';
 export * from './repositories/paper-checkins.repository';
+export * from './repositories/paper-protocols.repository';

@@ -22,6 +22,7 @@ import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
 import paperCheckinRoutes from './routes/paper-checkins';
 import paperStationRoutes from './routes/paper-stations';
+import paperProtocolRoutes from './routes/paper-protocols';
 import { consoleSite, resultsUrlFor } from './site';
 
 declare module 'fastify' {
@@ -109,6 +110,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(auditTrailRoutes);
     await api.register(paperStationRoutes);
     await api.register(paperCheckinRoutes);
+    await api.register(paperProtocolRoutes);
     await api.register(electionImportRoutes);
   }, { prefix: '/api/v1' });
   // Bull Board at /queues, organizers only (docs/admin.md).

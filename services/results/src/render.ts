@@ -98,6 +98,8 @@ export function summaryBody(s: Snapshot) {
     turnout: s.turnout,
     pending: s.pending,
     auditHead: s.auditHead ?? null,
+    /** Paper polling stations' progress (issue #15): protocols accepted of those expected. */
+    paper: s.paper ?? { stations: 0, protocolsExpected: 0, protocolsAccepted: 0 },
     turnoutByHour: s.turnoutByHour,
     /** Candidates the party-control committee removed, with when and why: the public list. */
     removed: s.contests.flatMap((c) =>
