@@ -22,3 +22,6 @@ export * from './repositories/audit.repository';
 export * from './repositories/rebuild-lock.repository';
 export * from './audit/chain';
 export * from './repositories/election-setup.repository';
+export type * from './tables/lifecycle.table';
+export * from './repositories/lifecycle.repository';
+export * from './repositories/protocols.repository';

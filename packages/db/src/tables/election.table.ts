@@ -14,6 +14,8 @@ export interface ElectionTable {
   opened_at: Timestamp | null;
   closed_at: Timestamp | null;
   results_published_at: Timestamp | null;
+  /** When an organizer scheduled it (issue #13); null: a draft, whose window never opens. Defaults to now() on insert. */
+  scheduled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   freeze_date: DateOnly;
   election_day: DateOnly;
   results_refresh_seconds: Generated<number>;

@@ -2,9 +2,10 @@ import { admin } from './admin';
 import { common } from './common';
 import { adminConsole } from './console';
 import { errors } from './errors';
+import { lifecycle } from './lifecycle';
 import { portal } from './portal';
 import { sms } from './sms';
 import { vote } from './vote';
 
 /** Every en message, flat: one key per message, the area first (`vote.signin.title`). */
-export const en = { ...admin, ...adminConsole, ...common, ...errors, ...portal, ...sms, ...vote };
+export const en = { ...admin, ...adminConsole, ...common, ...errors, ...lifecycle, ...portal, ...sms, ...vote };
