@@ -90,13 +90,3 @@ function deploymentProblems({ deployment: d }: PreOpenInput): PreOpenProblem[] {
 export function preOpenProblems(input: PreOpenInput): PreOpenProblem[] {
   return [...windowProblems(input), ...contestProblems(input), ...deploymentProblems(input)];
 }
-
-/** The deployment settings the check reads, from the environment the services run with (SMS_PROVIDER, SMS_HTTP_URL, BALLOT_KEYS). */
-export function deploymentFromEnv(env: Record<string, string | undefined>): PreOpenInput['deployment'] {
-  return {
-    production: env.NODE_ENV === 'production',
-    smsProvider: env.SMS_PROVIDER || undefined,
-    smsHttpUrl: env.SMS_HTTP_URL || undefined,
-    ballotKeys: (env.BALLOT_KEYS ?? '').split(',').filter((k) => /^[^:\s]+:\S+$/.test(k.trim())).length,
-  };
-}

@@ -17,6 +17,7 @@ import { publishAuditTrail } from '@primaries/audit';
 import auditTrailRoutes from './routes/audit-trail';
 import authRoutes from './routes/auth';
 import dashboardRoutes from './routes/dashboard';
+import electionImportRoutes from './routes/election-import';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
 import lifecycleRoutes from './routes/lifecycle';
@@ -110,6 +111,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(auditTrailRoutes);
     await api.register(lifecycleRoutes);
     await api.register(protocolRoutes);
+    await api.register(electionImportRoutes);
   }, { prefix: '/api/v1' });
   // Bull Board at /queues, organizers only (docs/admin.md).
   await queueBoardPlugin(app);

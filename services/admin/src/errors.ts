@@ -27,7 +27,6 @@ export const AdminErrors = {
   UNKNOWN_STATION: defineError('ADMIN_ERR_UNKNOWN_STATION', 'No such polling station', 422),
   LAST_ORGANIZER: defineError('ADMIN_ERR_LAST_ORGANIZER', 'The last organizer cannot be disabled', 409),
   // The election's lifecycle (issue #13, docs/lifecycle.md).
-  ELECTION_NOT_FOUND: defineError('ADMIN_ERR_ELECTION_NOT_FOUND', 'No such election', 404),
   /** Scheduling: only a draft can be scheduled. */
   NOT_DRAFT: defineError('ADMIN_ERR_NOT_DRAFT', 'Only a draft election can be scheduled (this one is %s)', 409),
   /** Scheduling: the pre-open check found problems (listed in the answer's `problems`). */
@@ -50,6 +49,14 @@ export const AdminErrors = {
   BALLOTS_PENDING: defineError('ADMIN_ERR_BALLOTS_PENDING', '%s ballot(s) are not counted yet; publish once the count is complete', 409),
   /** A protocol is asked for before publication (or before the worker has made it). */
   PROTOCOL_NOT_READY: defineError('ADMIN_ERR_PROTOCOL_NOT_READY', 'The protocols are made when the results are published', 409),
+  /** No election (none yet, or no election with the slug given). */
+  ELECTION_NOT_FOUND: defineError('ADMIN_ERR_ELECTION_NOT_FOUND', 'No such election', 404),
+  /** A setup file cannot be read at all (its name, header or CSV); the argument says which and why. */
+  IMPORT_FILE_INVALID: defineError('ADMIN_ERR_IMPORT_FILE_INVALID', 'A setup file cannot be imported: %s', 422),
+  /** Lines of the setup files were refused: nothing was written (the report lists every one). */
+  IMPORT_REJECTED: defineError('ADMIN_ERR_IMPORT_REJECTED', '%s line(s) refused; nothing was written', 422),
+  /** The election's window has opened: its setup can no longer change. */
+  SETUP_LOCKED: defineError('ADMIN_ERR_SETUP_LOCKED', 'The voting window has opened: the setup can no longer be changed', 409),
 } as const;
 
 /** Every code the admin service can answer with (for the docs check). */

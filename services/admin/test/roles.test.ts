@@ -63,6 +63,19 @@ const ENDPOINTS: Endpoint[] = [
       return { url: `/api/v1/elections/${el.electionId}/contests/${el.contests.national}/protocol.${format}` };
     },
   })),
+  { method: 'GET', path: '/api/v1/election/setup', allowed: ['organizer'], request: async (h) => ({ url: `/api/v1/election/setup?election=${await futureElection(h)}` }) },
+  {
+    method: 'POST',
+    path: '/api/v1/election/import/preview',
+    allowed: ['organizer'],
+    request: async (h) => ({ url: '/api/v1/election/import/preview', body: { election: await futureElection(h), files: [{ name: 'regions.csv', content: 'code,name_ru\nRLT,Область\n' }] } }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/election/import',
+    allowed: ['organizer'],
+    request: async (h) => ({ url: '/api/v1/election/import', body: { election: await futureElection(h), files: [{ name: 'regions.csv', content: 'code,name_ru\nRLT,Область\n' }] } }),
+  },
   // Public: no session needed (they refuse bad input on their own terms, tested elsewhere).
   { method: 'GET', path: '/api/v1/csrf', allowed: 'anyone' },
   { method: 'POST', path: '/api/v1/auth/sign-in', allowed: 'anyone' },
@@ -128,4 +141,13 @@ async function phased(h: Harness, phase: 'draft' | 'open' | 'closed') {
   const el = await createSmallElection(h.tdb.db, { opensAt: new Date(times[0]!), closesAt: new Date(times[1]!) });
   if (phase === 'draft') await h.tdb.db.updateTable('elections').set({ scheduled_at: null }).where('id', '=', el.electionId).execute();
   return el;
+}
+
+let futureSlug: string | undefined;
+/** An election that has not opened yet (its setup may change), by slug. */
+async function futureElection(h: Harness): Promise<string> {
+  if (futureSlug) return futureSlug;
+  const e = await createSmallElection(h.tdb.db, { opensAt: new Date(Date.now() + 86400_000), closesAt: new Date(Date.now() + 3 * 86400_000) });
+  futureSlug = (await h.tdb.db.selectFrom('elections').select('slug').where('id', '=', e.electionId).executeTakeFirstOrThrow()).slug;
+  return futureSlug;
 }

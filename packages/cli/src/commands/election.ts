@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { type PreOpenProblem, deploymentFromEnv, preOpenProblems } from '@primaries/domain';
+import { type PreOpenProblem, preOpenProblems } from '@primaries/domain';
 import { createDb, findElectionBySlug, preOpenData } from '@primaries/db';
+import { deploymentFromEnv } from '@primaries/election-setup';
 import { databaseUrl } from '../env';
 import { type ElectionImportSummary, importElection } from '../import/import-election';
 
@@ -24,8 +25,7 @@ export function importLines(s: ElectionImportSummary): string[] {
   return lines;
 }
 
-/** Deployment settings the pre-open check reads (the one copy lives in @primaries/domain; the console uses it too). */
-export { deploymentFromEnv } from '@primaries/domain';
+export { deploymentFromEnv };
 
 /** `election check`: every problem that would make the election unfit to open. */
 export async function electionCheck(opts: { election?: string }, env: Record<string, string | undefined> = process.env): Promise<{ slug: string; problems: PreOpenProblem[] }> {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentLifecycleElectionId } from '@primaries/db';
-import { deploymentFromEnv } from '@primaries/domain';
+import { deploymentFromEnv } from '@primaries/election-setup';
 import { readVoteBacklog } from '@primaries/redis-protocols';
 import { AdminErrors } from '../errors';
 import { confirmEarlyClose, extendElection, publishResults, requestEarlyClose, scheduleElection } from '../lifecycle/steps';

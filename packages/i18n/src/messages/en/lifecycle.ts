@@ -3,7 +3,6 @@
  * list and protocol downloads, and the lifecycle's error codes. Positional error parameters: `{0}`.
  */
 export const lifecycle = {
-  'errors.ADMIN_ERR_ELECTION_NOT_FOUND': 'No such election',
   'errors.ADMIN_ERR_NOT_DRAFT': 'Only a draft election can be scheduled (this one is {0})',
   'errors.ADMIN_ERR_PRE_OPEN_FAILED': 'The pre-open check found {0} problem(s); fix them first',
   'errors.ADMIN_ERR_NOT_OPEN': 'The voting window is not open (the election is {0})',

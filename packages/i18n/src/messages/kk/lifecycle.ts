@@ -1,7 +1,6 @@
 import type { lifecycle as en } from '../en/lifecycle';
 
 export const lifecycle: Record<keyof typeof en, string> = {
-  'errors.ADMIN_ERR_ELECTION_NOT_FOUND': 'Мұндай дауыс беру жоқ',
   'errors.ADMIN_ERR_NOT_DRAFT': 'Тек жоба күйіндегі дауыс беруді тағайындауға болады (қазір: {0})',
   'errors.ADMIN_ERR_PRE_OPEN_FAILED': 'Ашылар алдындағы тексеру {0} мәселе тапты; алдымен оларды түзетіңіз',
   'errors.ADMIN_ERR_NOT_OPEN': 'Дауыс беру қазір жүріп жатқан жоқ (қазір: {0})',

@@ -4,8 +4,9 @@ import { adminConsole } from './console';
 import { errors } from './errors';
 import { lifecycle } from './lifecycle';
 import { portal } from './portal';
+import { setup } from './setup';
 import { sms } from './sms';
 import { vote } from './vote';
 
 /** Every ru message, flat: one key per message, the area first (`vote.signin.title`). */
-export const ru = { ...admin, ...adminConsole, ...common, ...errors, ...lifecycle, ...portal, ...sms, ...vote };
+export const ru = { ...admin, ...adminConsole, ...common, ...errors, ...lifecycle, ...portal, ...setup, ...sms, ...vote };

@@ -1,7 +1,6 @@
 import type { lifecycle as en } from '../en/lifecycle';
 
 export const lifecycle: Record<keyof typeof en, string> = {
-  'errors.ADMIN_ERR_ELECTION_NOT_FOUND': 'Такого голосования нет',
   'errors.ADMIN_ERR_NOT_DRAFT': 'Назначить можно только черновик голосования (сейчас: {0})',
   'errors.ADMIN_ERR_PRE_OPEN_FAILED': 'Проверка перед открытием нашла проблем: {0}; сначала исправьте их',
   'errors.ADMIN_ERR_NOT_OPEN': 'Голосование сейчас не идёт (сейчас: {0})',
