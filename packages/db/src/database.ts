@@ -6,6 +6,7 @@ import type { CandidateTable, ContestTable } from './tables/contest.table';
 import type { AuthorizationTable, MemberTable } from './tables/member.table';
 import type { BallotTable, ParticipationTable, ReceiptTable, RecordedVoteBatchTable, SealedBallotTable } from './tables/vote.table';
 import type { PaperProtocolTable, PaperProtocolVoteTable, PollingStationTable } from './tables/paper.table';
+import type { PaperCheckinTable, PaperProtocolEntryTable, PaperProtocolScanTable, PaperVoterTable } from './tables/paper-day.table';
 import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
 import type { StaffEnrolmentTable, StaffTable } from './tables/staff.table';
 import type { ElectionCloseRequestTable, ProtocolTable } from './tables/lifecycle.table';
@@ -27,6 +28,10 @@ export interface Database {
   polling_stations: PollingStationTable;
   paper_protocols: PaperProtocolTable;
   paper_protocol_votes: PaperProtocolVoteTable;
+  paper_voters: PaperVoterTable;
+  paper_checkins: PaperCheckinTable;
+  paper_protocol_entries: PaperProtocolEntryTable;
+  paper_protocol_scans: PaperProtocolScanTable;
   complaints: ComplaintTable;
   audit_events: AuditEventTable;
   staff: StaffTable;

@@ -25,3 +25,7 @@ export * from './repositories/election-setup.repository';
 export type * from './tables/lifecycle.table';
 export * from './repositories/lifecycle.repository';
 export * from './repositories/protocols.repository';
+export type * from './tables/paper-day.table';
+export * from './repositories/paper-import.repository';
+export * from './repositories/paper-stations.repository';
+export * from './repositories/paper-checkins.repository';

@@ -8,3 +8,4 @@ export * from './party-list';
 export * from './election-setup';
 export * from './pre-open-check';
 export * from './lifecycle';
+export * from './paper';

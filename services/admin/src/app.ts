@@ -23,6 +23,8 @@ import staffRoutes from './routes/staff';
 import lifecycleRoutes from './routes/lifecycle';
 import protocolRoutes from './routes/protocols';
 import { electionChangesPlugin } from './plugins/election-changes';
+import paperCheckinRoutes from './routes/paper-checkins';
+import paperStationRoutes from './routes/paper-stations';
 import { consoleSite, resultsUrlFor } from './site';
 
 declare module 'fastify' {
@@ -111,6 +113,8 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(auditTrailRoutes);
     await api.register(lifecycleRoutes);
     await api.register(protocolRoutes);
+    await api.register(paperStationRoutes);
+    await api.register(paperCheckinRoutes);
     await api.register(electionImportRoutes);
   }, { prefix: '/api/v1' });
   // Bull Board at /queues, organizers only (docs/admin.md).

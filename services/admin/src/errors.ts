@@ -1,4 +1,5 @@
 import { defineError } from '@primaries/service-kit';
+import { PaperErrors } from './paper/errors';
 
 /**
  * The officials' site's error catalogue (STYLE.md habit 4). Codes are stable and listed in
@@ -62,6 +63,7 @@ export const AdminErrors = {
 /** Every code the admin service can answer with (for the docs check). */
 export const ADMIN_ERROR_CODES = [
   ...Object.values(AdminErrors).map((E) => new E().code),
+  ...Object.values(PaperErrors).map((E) => new E().code),
   'ADMIN_ERR_VALIDATION',
   'ADMIN_ERR_NOT_FOUND',
   'ADMIN_ERR_RATE_LIMITED',

@@ -1,5 +1,6 @@
 import { type StaffRole, STAFF_ROLES, addStaffAccount, insertCloseRequest, insertProtocols } from '@primaries/db';
-import { createSmallElection } from '@primaries/testing';
+import { type SmallElection, createSmallElection } from '@primaries/testing';
+import { addPaperMember, listAt } from './paper-fixtures';
 import { Client, type Harness, adminHarness, enrolStaff, signIn } from './harness';
 
 /**
@@ -63,6 +64,14 @@ const ENDPOINTS: Endpoint[] = [
       return { url: `/api/v1/elections/${el.electionId}/contests/${el.contests.national}/protocol.${format}` };
     },
   })),
+  // Paper ballots (issue #15): organizers import and follow; each commission works at its own station.
+  { method: 'GET', path: '/api/v1/paper/stations', allowed: ['organizer', 'observer'] },
+  { method: 'POST', path: '/api/v1/paper/stations/import', allowed: ['organizer'], request: async () => ({ url: '/api/v1/paper/stations/import', body: { csv: await stationsCsv() } }) },
+  { method: 'GET', path: '/api/v1/paper/station', allowed: ['precinct'] },
+  { method: 'POST', path: '/api/v1/paper/lookup', allowed: ['precinct'], request: async () => ({ url: '/api/v1/paper/lookup', body: { iin: (await listedMember()).iin } }) },
+  { method: 'POST', path: '/api/v1/paper/checkins', allowed: ['precinct'], request: async () => ({ url: '/api/v1/paper/checkins', body: { iin: (await listedMember()).iin } }) },
+  { method: 'POST', path: '/api/v1/paper/checkins/{id}/hand-over', allowed: ['precinct'], request: async () => ({ url: `/api/v1/paper/checkins/${await checkin()}/hand-over`, body: {} }) },
+  { method: 'POST', path: '/api/v1/paper/checkins/{id}/undo', allowed: ['precinct'], request: async () => ({ url: `/api/v1/paper/checkins/${await checkin()}/undo`, body: { reason: 'role table test' } }) },
   { method: 'GET', path: '/api/v1/election/setup', allowed: ['organizer'], request: async (h) => ({ url: `/api/v1/election/setup?election=${await futureElection(h)}` }) },
   {
     method: 'POST',
@@ -120,10 +129,11 @@ it.each(cases)('%s %s as %s', async (_method, _path, who, endpoint) => {
 });
 
 let stationId: number | undefined;
+let election: SmallElection;
 /** A polling station for precinct accounts (one per test file). */
 async function station(): Promise<number> {
   if (stationId) return stationId;
-  const election = await createSmallElection(h.tdb.db);
+  election = await createSmallElection(h.tdb.db);
   const row = await h.tdb.db
     .insertInto('polling_stations')
     .values({ election_id: election.electionId, district_id: election.districtIds[0]!, code: 'S1', settlement: 'Aul', address: null, opens_at: new Date(), closes_at: new Date(Date.now() + 6 * 3600_000) })
@@ -141,6 +151,31 @@ async function phased(h: Harness, phase: 'draft' | 'open' | 'closed') {
   const el = await createSmallElection(h.tdb.db, { opensAt: new Date(times[0]!), closesAt: new Date(times[1]!) });
   if (phase === 'draft') await h.tdb.db.updateTable('elections').set({ scheduled_at: null }).where('id', '=', el.electionId).execute();
   return el;
+}
+
+/** A fresh member on the station's list (in the station's district). */
+async function listedMember(): Promise<{ id: string; iin: string }> {
+  const s = await station();
+  const m = await addPaperMember(h.tdb.db, election, 0, 0);
+  await listAt(h.tdb.db, election, s, [m.id]);
+  return m;
+}
+
+/** A fresh check-in at the station, not yet handed over. */
+async function checkin(): Promise<number> {
+  const m = await listedMember();
+  const anyStaff = await h.tdb.db.selectFrom('staff').select('id').executeTakeFirstOrThrow();
+  const row = await h.tdb.db.insertInto('paper_checkins').values({ election_id: election.electionId, polling_station_id: await station(), member_id: m.id, contest_ids: [election.contests.national], checked_in_by: anyStaff.id, handed_over_at: null }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+let imported = 0;
+/** A one-station CSV in the station's district (the import goes to whichever election opens last). */
+async function stationsCsv(): Promise<string> {
+  await station();
+  const d = await h.tdb.db.selectFrom('districts as d').innerJoin('regions as r', 'r.id', 'd.region_id').select(['d.code as district', 'r.code as region']).where('d.id', '=', election.districtIds[0]!).executeTakeFirstOrThrow();
+  imported++;
+  return `code,settlement,region,district,address,opens_at,closes_at\nIMP-${imported},Aul,${d.region},${d.district},,2026-10-03T08:00+06:00,2026-10-03T14:00+06:00\n`;
 }
 
 let futureSlug: string | undefined;

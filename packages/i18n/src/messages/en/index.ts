@@ -3,10 +3,11 @@ import { common } from './common';
 import { adminConsole } from './console';
 import { errors } from './errors';
 import { lifecycle } from './lifecycle';
+import { paper } from './paper';
 import { portal } from './portal';
 import { setup } from './setup';
 import { sms } from './sms';
 import { vote } from './vote';
 
 /** Every en message, flat: one key per message, the area first (`vote.signin.title`). */
-export const en = { ...admin, ...adminConsole, ...common, ...errors, ...lifecycle, ...portal, ...setup, ...sms, ...vote };
+export const en = { ...admin, ...adminConsole, ...common, ...errors, ...lifecycle, ...paper, ...portal, ...setup, ...sms, ...vote };
