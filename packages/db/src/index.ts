@@ -9,6 +9,7 @@ export type * from './tables/vote.table';
 export type * from './tables/paper.table';
 export type * from './tables/oversight.table';
 export * from './repositories/eligibility.repository';
+export * from './repositories/member-status.repository';
 export * from './repositories/authorizations.repository';
 export * from './repositories/contests.repository';
 export * from './repositories/participation.repository';

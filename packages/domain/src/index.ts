@@ -8,4 +8,5 @@ export * from './party-list';
 export * from './election-setup';
 export * from './pre-open-check';
 export * from './lifecycle';
+export * from './freeze-window';
 export * from './paper';

@@ -18,6 +18,7 @@ import auditTrailRoutes from './routes/audit-trail';
 import authRoutes from './routes/auth';
 import dashboardRoutes from './routes/dashboard';
 import electionImportRoutes from './routes/election-import';
+import memberStatusRoutes from './routes/member-status';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
 import lifecycleRoutes from './routes/lifecycle';
@@ -116,6 +117,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(paperStationRoutes);
     await api.register(paperCheckinRoutes);
     await api.register(electionImportRoutes);
+    await api.register(memberStatusRoutes);
   }, { prefix: '/api/v1' });
   // Bull Board at /queues, organizers only (docs/admin.md).
   await queueBoardPlugin(app);

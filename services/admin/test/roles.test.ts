@@ -1,4 +1,5 @@
 import { type StaffRole, STAFF_ROLES, addStaffAccount, insertCloseRequest, insertProtocols } from '@primaries/db';
+import { makeIin } from '@primaries/domain';
 import { type SmallElection, createSmallElection } from '@primaries/testing';
 import { addPaperMember, listAt } from './paper-fixtures';
 import { Client, type Harness, adminHarness, enrolStaff, signIn } from './harness';
@@ -84,6 +85,12 @@ const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/election/import',
     allowed: ['organizer'],
     request: async (h) => ({ url: '/api/v1/election/import', body: { election: await futureElection(h), files: [{ name: 'regions.csv', content: 'code,name_ru\nRLT,Область\n' }] } }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/members/status',
+    allowed: ['organizer', 'control'],
+    request: async (h) => ({ url: '/api/v1/members/status', body: { iin: await roleTestMember(h), status: 'active', reason: 'role table test' } }),
   },
   // Public: no session needed (they refuse bad input on their own terms, tested elsewhere).
   { method: 'GET', path: '/api/v1/csrf', allowed: 'anyone' },
@@ -185,4 +192,17 @@ async function futureElection(h: Harness): Promise<string> {
   const e = await createSmallElection(h.tdb.db, { opensAt: new Date(Date.now() + 86400_000), closesAt: new Date(Date.now() + 3 * 86400_000) });
   futureSlug = (await h.tdb.db.selectFrom('elections').select('slug').where('id', '=', e.electionId).executeTakeFirstOrThrow()).slug;
   return futureSlug;
+}
+
+let memberIin: string | undefined;
+/** A register member whose status the role table sets (to what it is: no change, no freeze involved). */
+async function roleTestMember(h: Harness): Promise<string> {
+  // Every election's membership freeze ended long ago: outside it, organizers may too.
+  await h.tdb.db.updateTable('elections').set({ freeze_date: '2026-09-11', freeze_end: '2026-09-12' }).execute();
+  if (memberIin) return memberIin;
+  await futureElection(h);
+  const d = await h.tdb.db.selectFrom('districts').select(['id', 'region_id']).limit(1).executeTakeFirstOrThrow();
+  memberIin = makeIin('1975-03-03', 'M', 77)!;
+  await h.tdb.db.insertInto('members').values({ iin: memberIin, phone: '+77015550777', full_name: 'R', gender: 'M', birth_date: '1975-03-03', region_id: d.region_id, district_id: d.id, primary_org: 'P', admitted_at: '2000-01-01' }).execute();
+  return memberIin;
 }

@@ -16,7 +16,10 @@ export interface ElectionTable {
   results_published_at: Timestamp | null;
   /** When an organizer scheduled it (issue #13); null: a draft, whose window never opens. Defaults to now() on insert. */
   scheduled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The membership freeze's first day (eligibility: admitted before it). */
   freeze_date: DateOnly;
+  /** The freeze's last day, inclusive; null: until voting ends (the close's day). */
+  freeze_end: DateOnly | null;
   election_day: DateOnly;
   results_refresh_seconds: Generated<number>;
   created_at: Generated<Timestamp>;
