@@ -10,6 +10,7 @@ import type { PaperCheckinTable, PaperProtocolEntryTable, PaperProtocolScanTable
 import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
 import type { StaffEnrolmentTable, StaffTable } from './tables/staff.table';
 import type { ElectionCloseRequestTable, ProtocolTable } from './tables/lifecycle.table';
+import type { ResultSnapshotTable } from './tables/snapshot.table';
 
 /** The one Database interface (Kysely's own example layout). */
 export interface Database {
@@ -38,6 +39,7 @@ export interface Database {
   staff_enrolments: StaffEnrolmentTable;
   election_close_requests: ElectionCloseRequestTable;
   protocols: ProtocolTable;
+  result_snapshots: ResultSnapshotTable;
 }
 
 // Date-only columns stay 'YYYY-MM-DD' strings: a birth date or freeze date has no time zone.

@@ -9,6 +9,7 @@ import * as auditLifecycle from './migrations/2026-12-03T0800-audit-lifecycle';
 import * as lifecycle from './migrations/2026-12-03T1000-lifecycle';
 import * as freezeWindow from './migrations/2026-12-03T1100-freeze-window';
 import * as paper from './migrations/2026-12-03T1300-paper';
+import * as signedSnapshots from './migrations/2026-12-03T1400-signed-snapshots';
 
 // Migrations are listed here rather than read from disk, so they run the same under
 // tsx, jest and a bundled build. Names sort by timestamp.
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T1000-lifecycle': lifecycle,
   '2026-12-03T1100-freeze-window': freezeWindow,
   '2026-12-03T1300-paper': paper,
+  '2026-12-03T1400-signed-snapshots': signedSnapshots,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
