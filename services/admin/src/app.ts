@@ -26,6 +26,7 @@ import protocolRoutes from './routes/protocols';
 import { electionChangesPlugin } from './plugins/election-changes';
 import paperCheckinRoutes from './routes/paper-checkins';
 import paperStationRoutes from './routes/paper-stations';
+import paperProtocolRoutes from './routes/paper-protocols';
 import { consoleSite, resultsUrlFor } from './site';
 
 declare module 'fastify' {
@@ -116,6 +117,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(protocolRoutes);
     await api.register(paperStationRoutes);
     await api.register(paperCheckinRoutes);
+    await api.register(paperProtocolRoutes);
     await api.register(electionImportRoutes);
     await api.register(memberStatusRoutes);
   }, { prefix: '/api/v1' });
