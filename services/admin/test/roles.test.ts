@@ -1,4 +1,4 @@
-import { type StaffRole, STAFF_ROLES, addStaffAccount } from '@primaries/db';
+import { type StaffRole, STAFF_ROLES, addStaffAccount, insertCloseRequest, insertFinalProtocols } from '@primaries/db';
 import { makeIin } from '@primaries/domain';
 import { type SmallElection, createSmallElection } from '@primaries/testing';
 import { addPaperMember, listAt } from './paper-fixtures';
@@ -15,6 +15,8 @@ interface Endpoint {
   /** Path as in the OpenAPI document. */
   path: string;
   allowed: readonly Who[] | 'anyone';
+  /** For an allowed role, the answer that shows the role got through when no 2xx is possible here (e.g. a station still open). */
+  allowedAnswer?: [number, string];
   /** The request to send (a fresh target where the endpoint changes something). */
   request?: (h: Harness) => Promise<{ url: string; body?: unknown }>;
 }
@@ -37,6 +39,34 @@ const ENDPOINTS: Endpoint[] = [
       return { url: `/api/v1/staff/${target.staff.id}/disable`, body: { reason: 'role table test' } };
     },
   },
+  // The election's lifecycle (issue #13): each allowed call gets an election in the phase its step needs.
+  { method: 'GET', path: '/api/v1/elections/current/lifecycle', allowed: ['organizer', 'observer', 'control'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'open')).electionId}/lifecycle`.replace(/\d+\/lifecycle$/, 'current/lifecycle') }) },
+  { method: 'GET', path: '/api/v1/elections/{id}/lifecycle', allowed: ['organizer', 'observer', 'control'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'open')).electionId}/lifecycle` }) },
+  { method: 'POST', path: '/api/v1/elections/{id}/schedule', allowed: ['organizer'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'draft')).electionId}/schedule`, body: { reason: 'role table test' } }) },
+  { method: 'POST', path: '/api/v1/elections/{id}/extend', allowed: ['organizer'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'open')).electionId}/extend`, body: { closesAt: new Date(Date.now() + 86400_000).toISOString(), reason: 'role table test' } }) },
+  { method: 'POST', path: '/api/v1/elections/{id}/close-requests', allowed: ['organizer'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'open')).electionId}/close-requests`, body: { reason: 'role table test' } }) },
+  {
+    method: 'POST',
+    path: '/api/v1/elections/{id}/close-requests/{requestId}/confirm',
+    allowed: ['organizer'],
+    request: async (h) => {
+      const el = await phased(h, 'open');
+      const asker = await addStaffAccount(h.tdb.db, { role: 'organizer', ttlSeconds: 60, actor: { role: 'operator', id: 'cli' } });
+      const r = await h.tdb.db.transaction().execute((trx) => insertCloseRequest(trx, { electionId: el.electionId, requestedBy: asker.staff.id, reason: 'role table test', expiresAt: new Date(Date.now() + 600_000) }));
+      return { url: `/api/v1/elections/${el.electionId}/close-requests/${r.id}/confirm`, body: { reason: 'role table test' } };
+    },
+  },
+  { method: 'POST', path: '/api/v1/elections/{id}/publish', allowed: ['organizer'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'closed')).electionId}/publish`, body: { reason: 'role table test' } }) },
+  ...(['csv', 'pdf'] as const).map((format) => ({
+    method: 'GET' as const,
+    path: `/api/v1/elections/{id}/contests/{contestId}/protocol.${format}`,
+    allowed: ['organizer', 'observer', 'control'] as Who[],
+    request: async (h: Harness) => {
+      const el = await phased(h, 'closed');
+      await insertFinalProtocols(h.tdb.db, [{ electionId: el.electionId, contestId: el.contests.national, format, content: Buffer.from('x'), sha256: 'x', snapshotVersion: 1, snapshotSha256: 'x' }]);
+      return { url: `/api/v1/elections/${el.electionId}/contests/${el.contests.national}/protocol.${format}` };
+    },
+  })),
   // Paper ballots (issue #15): organizers import and follow; each commission works at its own station.
   { method: 'GET', path: '/api/v1/paper/stations', allowed: ['organizer', 'observer'] },
   { method: 'POST', path: '/api/v1/paper/stations/import', allowed: ['organizer'], request: async () => ({ url: '/api/v1/paper/stations/import', body: { csv: await stationsCsv() } }) },
@@ -58,6 +88,13 @@ const ENDPOINTS: Endpoint[] = [
     allowed: ['organizer'],
     request: async (h) => ({ url: '/api/v1/election/import', body: { election: await futureElection(h), files: [{ name: 'regions.csv', content: 'code,name_ru\nRLT,Область\n' }] } }),
   },
+  { method: 'GET', path: '/api/v1/paper/station/protocols', allowed: ['precinct'] },
+  { method: 'POST', path: '/api/v1/paper/protocols/entries', allowed: ['precinct'], allowedAnswer: [409, 'ADMIN_ERR_STATION_NOT_CLOSED'], request: async () => ({ url: '/api/v1/paper/protocols/entries', body: { contestId: 1, received: 0, issued: 0, found: 0, spoiled: 0, votes: [] } }) },
+  { method: 'POST', path: '/api/v1/paper/protocols/submit', allowed: ['precinct'], allowedAnswer: [409, 'ADMIN_ERR_STATION_NOT_CLOSED'], request: async () => ({ url: '/api/v1/paper/protocols/submit', body: { contestId: 1 } }) },
+  { method: 'POST', path: '/api/v1/paper/protocols/scan', allowed: ['precinct'], allowedAnswer: [404, 'ADMIN_ERR_PROTOCOL_NOT_FOUND'], request: async () => ({ url: '/api/v1/paper/protocols/scan', body: { contestId: 1, content: Buffer.from('%PDF-1.4 a scan').toString('base64') } }) },
+  { method: 'GET', path: '/api/v1/paper/protocols', allowed: ['organizer', 'observer'] },
+  { method: 'POST', path: '/api/v1/paper/protocols/{id}/accept', allowed: ['organizer'], request: async () => ({ url: `/api/v1/paper/protocols/${await submittedProtocol()}/accept`, body: {} }) },
+  { method: 'POST', path: '/api/v1/paper/protocols/{id}/return', allowed: ['organizer'], request: async () => ({ url: `/api/v1/paper/protocols/${await submittedProtocol()}/return`, body: { reason: 'role table test' } }) },
   {
     method: 'POST',
     path: '/api/v1/members/status',
@@ -73,7 +110,8 @@ const ENDPOINTS: Endpoint[] = [
 
 let h: Harness;
 beforeAll(async () => {
-  // Every case signs in once: more than the per-address sign-in limit allows in 15 minutes.
+  // Every case signs in once: more than the per-address sign-in limit allows in 15 minutes,
+  // and more requests a minute than the service-wide limit allows.
   h = await adminHarness('admin_roles', { ADMIN_SIGNIN_RATE_MAX: 1000, ADMIN_RATE_LIMIT_MAX: 100_000 });
 });
 afterAll(async () => h.close());
@@ -98,7 +136,9 @@ it.each(cases)('%s %s as %s', async (_method, _path, who, endpoint) => {
   const { url, body } = endpoint.request ? await endpoint.request(h) : { url: endpoint.path, body: undefined };
   const res = endpoint.method === 'GET' ? await client.get(url) : await client.post(url, body);
   const allowed = (endpoint.allowed as readonly Who[]).includes(who);
-  if (allowed) {
+  if (allowed && endpoint.allowedAnswer) {
+    expect([res.statusCode, res.json().error.code]).toEqual(endpoint.allowedAnswer);
+  } else if (allowed) {
     expect({ status: res.statusCode, ok: res.statusCode < 300 }).toEqual({ status: res.statusCode, ok: true });
   } else {
     const want = who === 'anonymous' ? [401, 'ADMIN_ERR_UNAUTHENTICATED'] : [403, 'ADMIN_ERR_FORBIDDEN'];
@@ -121,6 +161,16 @@ async function station(): Promise<number> {
   return stationId;
 }
 
+/** A fresh election in the phase a lifecycle step needs. */
+async function phased(h: Harness, phase: 'draft' | 'open' | 'closed') {
+  const hour = 3600_000;
+  const now = Date.now();
+  const times = { draft: [now + hour, now + 2 * hour], open: [now - hour, now + hour], closed: [now - 2 * hour, now - hour] }[phase];
+  const el = await createSmallElection(h.tdb.db, { opensAt: new Date(times[0]!), closesAt: new Date(times[1]!) });
+  if (phase === 'draft') await h.tdb.db.updateTable('elections').set({ scheduled_at: null }).where('id', '=', el.electionId).execute();
+  return el;
+}
+
 /** A fresh member on the station's list (in the station's district). */
 async function listedMember(): Promise<{ id: string; iin: string }> {
   const s = await station();
@@ -135,6 +185,14 @@ async function checkin(): Promise<number> {
   const anyStaff = await h.tdb.db.selectFrom('staff').select('id').executeTakeFirstOrThrow();
   const row = await h.tdb.db.insertInto('paper_checkins').values({ election_id: election.electionId, polling_station_id: await station(), member_id: m.id, contest_ids: [election.contests.national], checked_in_by: anyStaff.id, handed_over_at: null }).returning('id').executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** A fresh submitted protocol (a station of its own per call: one protocol per station and contest). */
+async function submittedProtocol(): Promise<number> {
+  await station();
+  const s = await h.tdb.db.insertInto('polling_stations').values({ election_id: election.electionId, district_id: election.districtIds[0]!, code: `SUB-${++imported}`, settlement: 'Aul', address: null, opens_at: new Date(Date.now() - 7200_000), closes_at: new Date(Date.now() - 3600_000) }).returning('id').executeTakeFirstOrThrow();
+  const p = await h.tdb.db.insertInto('paper_protocols').values({ polling_station_id: s.id, contest_id: election.contests.national, ballots_issued: 0, ballots_cast: 0, entered_by: 'role table', status: 'submitted', accepted_at: null, submitted_at: new Date(), decided_by: null, returned_at: null, return_reason: null }).returning('id').executeTakeFirstOrThrow();
+  return p.id;
 }
 
 let imported = 0;
