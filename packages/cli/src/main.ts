@@ -10,6 +10,7 @@ import { registerStaffCommands } from './commands/staff';
 import { registerAuditCommands } from './commands/audit';
 import { registerElectionCommands } from './commands/election';
 import { registerStationsCommands } from './commands/stations';
+import { registerVerifyCommand } from './commands/verify';
 import { databaseUrl } from './env';
 import { StoreUnreachable, errorLine, requirePostgres, requireRedis, useStackState } from './stores';
 
@@ -32,6 +33,7 @@ registerStaffCommands(program);
 registerAuditCommands(program);
 registerElectionCommands(program);
 registerStationsCommands(program);
+registerVerifyCommand(program);
 
 type Store = 'postgres' | 'redis';
 /** The stores each command needs, checked before it runs (a command not listed checks none). */

@@ -9,6 +9,7 @@ import type { PaperProtocolTable, PaperProtocolVoteTable, PollingStationTable } 
 import type { PaperCheckinTable, PaperProtocolEntryTable, PaperProtocolScanTable, PaperVoterTable } from './tables/paper-day.table';
 import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
 import type { StaffEnrolmentTable, StaffTable } from './tables/staff.table';
+import type { ResultSnapshotTable } from './tables/snapshot.table';
 
 /** The one Database interface (Kysely's own example layout). */
 export interface Database {
@@ -35,6 +36,7 @@ export interface Database {
   audit_events: AuditEventTable;
   staff: StaffTable;
   staff_enrolments: StaffEnrolmentTable;
+  result_snapshots: ResultSnapshotTable;
 }
 
 // Date-only columns stay 'YYYY-MM-DD' strings: a birth date or freeze date has no time zone.

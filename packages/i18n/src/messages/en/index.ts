@@ -7,6 +7,7 @@ import { portal } from './portal';
 import { setup } from './setup';
 import { sms } from './sms';
 import { vote } from './vote';
+import { verify } from './verify';
 
 /** Every en message, flat: one key per message, the area first (`vote.signin.title`). */
-export const en = { ...admin, ...adminConsole, ...common, ...errors, ...paper, ...portal, ...setup, ...sms, ...vote };
+export const en = { ...admin, ...adminConsole, ...common, ...errors, ...paper, ...portal, ...setup, ...sms, ...verify, ...vote };
