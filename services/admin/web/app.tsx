@@ -7,7 +7,7 @@ import { SignInScreen } from './screens/sign-in';
 import { StaffScreen } from './screens/staff';
 import { SessionProvider, useSession } from './session';
 
-export const PATHS = { home: '/', staff: '/staff', enrol: '/enrol', queues: '/queues' } as const;
+const PATHS = { home: '/', staff: '/staff', enrol: '/enrol', queues: '/queues' } as const;
 
 /** The organizer's sections: the dashboard, staff, and the queue dashboard (Bull Board, its own page). */
 function OrganizerNav() {

@@ -6,7 +6,6 @@ import { type SetupCounts, appendAuditEvent, createDb, findElectionBySlug, apply
 import { type SetupLine, type SetupReject, SetupFileError, readSetupFile, resolveSetupFiles } from './setup-files';
 import { validateSetup } from './validate-setup';
 
-export { SetupFileError };
 
 export interface ElectionImportOptions {
   databaseUrl: string;
@@ -77,7 +76,7 @@ export async function importElection(opts: ElectionImportOptions): Promise<Elect
         rejects.push(...checked.rejects);
         if (rejects.length) throw new Rollback();
         counts = await applyElectionSetup(trx, election.id, checked.data);
-        const c = counts as SetupCounts;
+        const c = counts;
         await appendAuditEvent(trx, {
           actor: { role: 'operator', id: 'cli' },
           action: 'election.imported',

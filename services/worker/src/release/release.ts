@@ -95,7 +95,7 @@ export async function releaseGroup(deps: ReleaseDeps, contestId: number, opts: R
  * one touches nothing but the group's rows, so no other row shares its xmin (issue #9). The
  * event says how many ballots of which contest, never which.
  */
-export async function markReleasedAndRecord(db: Kysely<Database>, contestId: number, receipts: readonly string[], final: boolean): Promise<void> {
+async function markReleasedAndRecord(db: Kysely<Database>, contestId: number, receipts: readonly string[], final: boolean): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await markReceiptsReleased(trx, receipts);
     // Last, so the trail's lock is held only until the commit.
