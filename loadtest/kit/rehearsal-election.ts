@@ -7,6 +7,8 @@ import type { Database } from '@primaries/db';
  * votes in a real election. Its freeze date is 2 January 1900 and the synthetic members are
  * admitted the day before (population.ts), so no real member is eligible in it: a real
  * member who signs in during the rehearsal is refused, and nothing of theirs is written.
+ * Its membership freeze is that one day (freeze_end): a freeze until its close would span
+ * every admission since 1900 and stop register imports and status changes while it runs.
  */
 
 /** The run cannot be made here (exit code 2). */
@@ -46,9 +48,9 @@ export async function createRehearsalElection(db: Kysely<Database>, opts: { runI
     if (open.rows[0]) throw new RehearsalRefused(`election "${open.rows[0].slug}" is open on this deployment: a rehearsal runs only where no election is open`);
     const slug = `rehearsal-${opts.runId}`;
     const e = await sql<{ id: number }>`
-      insert into elections (slug, name, name_kk, opens_at, closes_at, freeze_date, election_day, results_refresh_seconds)
+      insert into elections (slug, name, name_kk, opens_at, closes_at, freeze_date, freeze_end, election_day, results_refresh_seconds)
       values (${slug}, ${`Rehearsal ${opts.runId}`}, ${`Жаттығу ${opts.runId}`}, now() - interval '1 minute',
-              now() + make_interval(secs => ${Math.round(opts.hours * 3600)}), ${REHEARSAL_FREEZE_DATE}::date, current_date, 60)
+              now() + make_interval(secs => ${Math.round(opts.hours * 3600)}), ${REHEARSAL_FREEZE_DATE}::date, ${REHEARSAL_FREEZE_DATE}::date, current_date, 60)
       returning id`.execute(trx);
     const id = e.rows[0]!.id;
     const contests = await sql<{ id: number }>`

@@ -7,3 +7,5 @@ export * from './member-row';
 export * from './party-list';
 export * from './election-setup';
 export * from './pre-open-check';
+export * from './freeze-window';
+export * from './paper';

@@ -18,8 +18,11 @@ import auditTrailRoutes from './routes/audit-trail';
 import authRoutes from './routes/auth';
 import dashboardRoutes from './routes/dashboard';
 import electionImportRoutes from './routes/election-import';
+import memberStatusRoutes from './routes/member-status';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
+import paperCheckinRoutes from './routes/paper-checkins';
+import paperStationRoutes from './routes/paper-stations';
 import { consoleSite, resultsUrlFor } from './site';
 
 declare module 'fastify' {
@@ -105,7 +108,10 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(staffRoutes);
     await api.register(dashboardRoutes);
     await api.register(auditTrailRoutes);
+    await api.register(paperStationRoutes);
+    await api.register(paperCheckinRoutes);
     await api.register(electionImportRoutes);
+    await api.register(memberStatusRoutes);
   }, { prefix: '/api/v1' });
   // Bull Board at /queues, organizers only (docs/admin.md).
   await queueBoardPlugin(app);

@@ -1,4 +1,5 @@
 import { defineError } from '@primaries/service-kit';
+import { PaperErrors } from './paper/errors';
 
 /**
  * The officials' site's error catalogue (STYLE.md habit 4). Codes are stable and listed in
@@ -34,11 +35,16 @@ export const AdminErrors = {
   IMPORT_REJECTED: defineError('ADMIN_ERR_IMPORT_REJECTED', '%s line(s) refused; nothing was written', 422),
   /** The election's window has opened: its setup can no longer change. */
   SETUP_LOCKED: defineError('ADMIN_ERR_SETUP_LOCKED', 'The voting window has opened: the setup can no longer be changed', 409),
+  /** No member with this IIN in the register. */
+  MEMBER_NOT_FOUND: defineError('ADMIN_ERR_MEMBER_NOT_FOUND', 'No member with this IIN', 404),
+  /** The membership freeze runs (its first and last day): only the control committee changes a member's status. */
+  FREEZE_CONTROL_ONLY: defineError('ADMIN_ERR_FREEZE_CONTROL_ONLY', 'The membership freeze runs (%s to %s): only the control committee may change a member\'s status', 403),
 } as const;
 
 /** Every code the admin service can answer with (for the docs check). */
 export const ADMIN_ERROR_CODES = [
   ...Object.values(AdminErrors).map((E) => new E().code),
+  ...Object.values(PaperErrors).map((E) => new E().code),
   'ADMIN_ERR_VALIDATION',
   'ADMIN_ERR_NOT_FOUND',
   'ADMIN_ERR_RATE_LIMITED',

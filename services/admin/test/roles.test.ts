@@ -1,5 +1,7 @@
 import { type StaffRole, STAFF_ROLES, addStaffAccount } from '@primaries/db';
-import { createSmallElection } from '@primaries/testing';
+import { makeIin } from '@primaries/domain';
+import { type SmallElection, createSmallElection } from '@primaries/testing';
+import { addPaperMember, listAt } from './paper-fixtures';
 import { Client, type Harness, adminHarness, enrolStaff, signIn } from './harness';
 
 /**
@@ -35,6 +37,14 @@ const ENDPOINTS: Endpoint[] = [
       return { url: `/api/v1/staff/${target.staff.id}/disable`, body: { reason: 'role table test' } };
     },
   },
+  // Paper ballots (issue #15): organizers import and follow; each commission works at its own station.
+  { method: 'GET', path: '/api/v1/paper/stations', allowed: ['organizer', 'observer'] },
+  { method: 'POST', path: '/api/v1/paper/stations/import', allowed: ['organizer'], request: async () => ({ url: '/api/v1/paper/stations/import', body: { csv: await stationsCsv() } }) },
+  { method: 'GET', path: '/api/v1/paper/station', allowed: ['precinct'] },
+  { method: 'POST', path: '/api/v1/paper/lookup', allowed: ['precinct'], request: async () => ({ url: '/api/v1/paper/lookup', body: { iin: (await listedMember()).iin } }) },
+  { method: 'POST', path: '/api/v1/paper/checkins', allowed: ['precinct'], request: async () => ({ url: '/api/v1/paper/checkins', body: { iin: (await listedMember()).iin } }) },
+  { method: 'POST', path: '/api/v1/paper/checkins/{id}/hand-over', allowed: ['precinct'], request: async () => ({ url: `/api/v1/paper/checkins/${await checkin()}/hand-over`, body: {} }) },
+  { method: 'POST', path: '/api/v1/paper/checkins/{id}/undo', allowed: ['precinct'], request: async () => ({ url: `/api/v1/paper/checkins/${await checkin()}/undo`, body: { reason: 'role table test' } }) },
   { method: 'GET', path: '/api/v1/election/setup', allowed: ['organizer'], request: async (h) => ({ url: `/api/v1/election/setup?election=${await futureElection(h)}` }) },
   {
     method: 'POST',
@@ -48,6 +58,12 @@ const ENDPOINTS: Endpoint[] = [
     allowed: ['organizer'],
     request: async (h) => ({ url: '/api/v1/election/import', body: { election: await futureElection(h), files: [{ name: 'regions.csv', content: 'code,name_ru\nRLT,Область\n' }] } }),
   },
+  {
+    method: 'POST',
+    path: '/api/v1/members/status',
+    allowed: ['organizer', 'control'],
+    request: async (h) => ({ url: '/api/v1/members/status', body: { iin: await roleTestMember(h), status: 'active', reason: 'role table test' } }),
+  },
   // Public: no session needed (they refuse bad input on their own terms, tested elsewhere).
   { method: 'GET', path: '/api/v1/csrf', allowed: 'anyone' },
   { method: 'POST', path: '/api/v1/auth/sign-in', allowed: 'anyone' },
@@ -58,7 +74,7 @@ const ENDPOINTS: Endpoint[] = [
 let h: Harness;
 beforeAll(async () => {
   // Every case signs in once: more than the per-address sign-in limit allows in 15 minutes.
-  h = await adminHarness('admin_roles', { ADMIN_SIGNIN_RATE_MAX: 1000 });
+  h = await adminHarness('admin_roles', { ADMIN_SIGNIN_RATE_MAX: 1000, ADMIN_RATE_LIMIT_MAX: 100_000 });
 });
 afterAll(async () => h.close());
 
@@ -91,10 +107,11 @@ it.each(cases)('%s %s as %s', async (_method, _path, who, endpoint) => {
 });
 
 let stationId: number | undefined;
+let election: SmallElection;
 /** A polling station for precinct accounts (one per test file). */
 async function station(): Promise<number> {
   if (stationId) return stationId;
-  const election = await createSmallElection(h.tdb.db);
+  election = await createSmallElection(h.tdb.db);
   const row = await h.tdb.db
     .insertInto('polling_stations')
     .values({ election_id: election.electionId, district_id: election.districtIds[0]!, code: 'S1', settlement: 'Aul', address: null, opens_at: new Date(), closes_at: new Date(Date.now() + 6 * 3600_000) })
@@ -104,6 +121,31 @@ async function station(): Promise<number> {
   return stationId;
 }
 
+/** A fresh member on the station's list (in the station's district). */
+async function listedMember(): Promise<{ id: string; iin: string }> {
+  const s = await station();
+  const m = await addPaperMember(h.tdb.db, election, 0, 0);
+  await listAt(h.tdb.db, election, s, [m.id]);
+  return m;
+}
+
+/** A fresh check-in at the station, not yet handed over. */
+async function checkin(): Promise<number> {
+  const m = await listedMember();
+  const anyStaff = await h.tdb.db.selectFrom('staff').select('id').executeTakeFirstOrThrow();
+  const row = await h.tdb.db.insertInto('paper_checkins').values({ election_id: election.electionId, polling_station_id: await station(), member_id: m.id, contest_ids: [election.contests.national], checked_in_by: anyStaff.id, handed_over_at: null }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+let imported = 0;
+/** A one-station CSV in the station's district (the import goes to whichever election opens last). */
+async function stationsCsv(): Promise<string> {
+  await station();
+  const d = await h.tdb.db.selectFrom('districts as d').innerJoin('regions as r', 'r.id', 'd.region_id').select(['d.code as district', 'r.code as region']).where('d.id', '=', election.districtIds[0]!).executeTakeFirstOrThrow();
+  imported++;
+  return `code,settlement,region,district,address,opens_at,closes_at\nIMP-${imported},Aul,${d.region},${d.district},,2026-10-03T08:00+06:00,2026-10-03T14:00+06:00\n`;
+}
+
 let futureSlug: string | undefined;
 /** An election that has not opened yet (its setup may change), by slug. */
 async function futureElection(h: Harness): Promise<string> {
@@ -111,4 +153,17 @@ async function futureElection(h: Harness): Promise<string> {
   const e = await createSmallElection(h.tdb.db, { opensAt: new Date(Date.now() + 86400_000), closesAt: new Date(Date.now() + 3 * 86400_000) });
   futureSlug = (await h.tdb.db.selectFrom('elections').select('slug').where('id', '=', e.electionId).executeTakeFirstOrThrow()).slug;
   return futureSlug;
+}
+
+let memberIin: string | undefined;
+/** A register member whose status the role table sets (to what it is: no change, no freeze involved). */
+async function roleTestMember(h: Harness): Promise<string> {
+  // Every election's membership freeze ended long ago: outside it, organizers may too.
+  await h.tdb.db.updateTable('elections').set({ freeze_date: '2026-09-11', freeze_end: '2026-09-12' }).execute();
+  if (memberIin) return memberIin;
+  await futureElection(h);
+  const d = await h.tdb.db.selectFrom('districts').select(['id', 'region_id']).limit(1).executeTakeFirstOrThrow();
+  memberIin = makeIin('1975-03-03', 'M', 77)!;
+  await h.tdb.db.insertInto('members').values({ iin: memberIin, phone: '+77015550777', full_name: 'R', gender: 'M', birth_date: '1975-03-03', region_id: d.region_id, district_id: d.id, primary_org: 'P', admitted_at: '2000-01-01' }).execute();
+  return memberIin;
 }

@@ -6,6 +6,7 @@ import { staticSitePlugin } from '@primaries/static-site';
 import { baseServerOptions, errorShapeOptions, docsPlugin, errorHandlerPlugin, observabilityPlugin, redisOptions, redisPlugin } from '@primaries/service-kit';
 import { backoff, snapshotStorePlugin } from './plugins/snapshot-store';
 import auditRoutes from './routes/audit';
+import verificationRoutes from './routes/verification';
 import resultsRoutes from './routes/results';
 import { resultsSite } from './site';
 
@@ -32,6 +33,7 @@ export async function buildResultsApp(config: ResultsConfig, deps: ResultsAppDep
   await app.register(snapshotStorePlugin, { connection: config, prefix: config.REDIS_PREFIX, pollSeconds: config.RESULTS_POLL_SECONDS });
   await app.register(resultsRoutes, { prefix: '/api/v1/results', retryAfterSeconds: Math.min(config.RESULTS_POLL_SECONDS, 30) });
   await app.register(auditRoutes, { prefix: '/api/v1/audit' });
+  await app.register(verificationRoutes, { prefix: '/api/v1' });
   // The portal (issue #11): hashed, precompressed assets; the page reads the API above.
   await app.register(staticSitePlugin, { site: resultsSite, data: { voteUrl: config.VOTE_URL } });
   return app;

@@ -8,4 +8,8 @@ export const ResultsErrorCodes = {
   NOT_READY: 'RESULTS_ERR_NOT_READY',
   /** 404: the snapshot has no contest with this id. */
   CONTEST_NOT_FOUND: 'RESULTS_ERR_CONTEST_NOT_FOUND',
+  /** 404: the public archive is published only once the voting window has closed and every ballot is released (issue #16). */
+  ARCHIVE_NOT_READY: 'RESULTS_ERR_ARCHIVE_NOT_READY',
+  /** 404: the archive has no file of this name. */
+  ARCHIVE_FILE_NOT_FOUND: 'RESULTS_ERR_ARCHIVE_FILE_NOT_FOUND',
 } as const;

@@ -16,6 +16,7 @@ import devRoutes from './routes/dev';
 import ballotRoutes from './routes/ballot';
 import voteRoutes from './routes/votes';
 import receiptRoutes from './routes/receipts';
+import paperStationRoutes from './routes/paper-station';
 import { voterSite } from './site';
 
 declare module 'fastify' {
@@ -71,6 +72,7 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
   await app.register(ballotRoutes, { prefix: '/api/v1/ballot' });
   await app.register(voteRoutes, { prefix: '/api/v1/votes' });
   await app.register(receiptRoutes, { prefix: '/api/v1/receipts' });
+  await app.register(paperStationRoutes, { prefix: '/api/v1/paper-station' });
   await app.register(staticSitePlugin, { site: voterSite, data: { hotline: config.HOTLINE_PHONE, resultsUrl: config.RESULTS_URL } });
   return app;
 }

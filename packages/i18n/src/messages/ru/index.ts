@@ -2,10 +2,12 @@ import { admin } from './admin';
 import { common } from './common';
 import { adminConsole } from './console';
 import { errors } from './errors';
+import { paper } from './paper';
 import { portal } from './portal';
 import { setup } from './setup';
 import { sms } from './sms';
 import { vote } from './vote';
+import { verify } from './verify';
 
 /** Every ru message, flat: one key per message, the area first (`vote.signin.title`). */
-export const ru = { ...admin, ...adminConsole, ...common, ...errors, ...portal, ...setup, ...sms, ...vote };
+export const ru = { ...admin, ...adminConsole, ...common, ...errors, ...paper, ...portal, ...setup, ...sms, ...verify, ...vote };
