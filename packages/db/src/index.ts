@@ -27,6 +27,7 @@ export type * from './tables/paper-day.table';
 export * from './repositories/paper-import.repository';
 export * from './repositories/paper-stations.repository';
 export * from './repositories/paper-checkins.repository';
+export * from './repositories/paper-protocols.repository';
 export type * from './tables/snapshot.table';
 export * from './repositories/snapshots.repository';
 export * from './repositories/archive.repository';

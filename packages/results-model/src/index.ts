@@ -173,6 +173,11 @@ export const snapshotSchema = z.object({
    * a contest, and ballots carry no time, so it links nobody to a ballot (docs/secrecy.md).
    */
   turnoutByHour: z.array(hourTurnoutSchema).default([]),
+  /**
+   * Paper polling stations (issue #15; absent in older snapshots): stations, protocols
+   * expected (each station × the contests of its place) and protocols accepted so far.
+   */
+  paper: z.object({ stations: z.number().int(), protocolsExpected: z.number().int(), protocolsAccepted: z.number().int() }).optional(),
   /** The audit trail's head when the snapshot was built (issue #12): its seq and hash. */
   auditHead: z.object({ seq: z.number().int().min(0), hash: z.string() }).optional(),
   contests: z.array(contestResultSchema),

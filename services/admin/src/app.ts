@@ -23,6 +23,7 @@ import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
 import paperCheckinRoutes from './routes/paper-checkins';
 import paperStationRoutes from './routes/paper-stations';
+import paperProtocolRoutes from './routes/paper-protocols';
 import { consoleSite, resultsUrlFor } from './site';
 
 declare module 'fastify' {
@@ -110,6 +111,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(auditTrailRoutes);
     await api.register(paperStationRoutes);
     await api.register(paperCheckinRoutes);
+    await api.register(paperProtocolRoutes);
     await api.register(electionImportRoutes);
     await api.register(memberStatusRoutes);
   }, { prefix: '/api/v1' });

@@ -1,11 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LightMyRequestResponse } from 'fastify';
-import { loadConfig } from '@primaries/config';
 import { waitFor } from '@primaries/testing';
 import { type VotingHarness, votingHarness } from '@primaries/vote/testing';
-import { buildAdminApp } from '../src/app';
 import { type Client, type Harness, enrolStaff, signIn } from './harness';
-import { addStation, listAt } from './paper-fixtures';
+import { addStation, adminOn, listAt } from './paper-fixtures';
 
 /**
  * One ballot per member per contest across channels (issue #15), through the real vote API
@@ -19,10 +17,7 @@ let station: number;
 
 beforeAll(async () => {
   v = await votingHarness('vote_paper_cross');
-  const config = loadConfig('admin', { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: v.tdb.url, REDIS_URL: v.tr.url, REDIS_PREFIX: v.tr.prefix, ADMIN_SIGNIN_RATE_MAX: '1000', ADMIN_RATE_LIMIT_MAX: '100000' });
-  const app = await buildAdminApp(config, { db: v.tdb.db, redis: v.tr.redis });
-  await app.ready();
-  admin = { tdb: v.tdb, tr: v.tr, app, config, close: () => app.close() };
+  admin = await adminOn(v);
   station = await addStation(v.tdb.db, v.el, 'PS-X', 0, 0);
   commission = await signIn(admin, await enrolStaff(admin, 'precinct', { stationId: station }));
   await v.startWorker();

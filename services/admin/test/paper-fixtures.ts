@@ -1,7 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '@primaries/db';
 import { makeIin } from '@primaries/domain';
+import { loadConfig } from '@primaries/config';
 import type { SmallElection } from '@primaries/testing';
+import type { VotingHarness } from '@primaries/vote/testing';
+import { buildAdminApp } from '../src/app';
+import type { Harness } from './harness';
 
 let serial = 0;
 
@@ -33,4 +37,12 @@ export async function addStation(db: Kysely<Database>, el: SmallElection, code: 
 /** Puts members on a station's list (what `stations import` does with a station,iin file). */
 export async function listAt(db: Kysely<Database>, el: SmallElection, stationId: number, memberIds: readonly string[]): Promise<void> {
   await db.insertInto('paper_voters').values(memberIds.map((m) => ({ election_id: el.electionId, member_id: m, polling_station_id: stationId }))).execute();
+}
+
+/** The admin app on a voting harness's database and Redis prefix: both channels on one store. */
+export async function adminOn(v: VotingHarness): Promise<Harness> {
+  const config = loadConfig('admin', { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: v.tdb.url, REDIS_URL: v.tr.url, REDIS_PREFIX: v.tr.prefix, ADMIN_SIGNIN_RATE_MAX: '1000', ADMIN_RATE_LIMIT_MAX: '100000' });
+  const app = await buildAdminApp(config, { db: v.tdb.db, redis: v.tr.redis });
+  await app.ready();
+  return { tdb: v.tdb, tr: v.tr, app, config, close: () => app.close() };
 }

@@ -15,6 +15,8 @@ interface Endpoint {
   /** Path as in the OpenAPI document. */
   path: string;
   allowed: readonly Who[] | 'anyone';
+  /** For an allowed role, the answer that shows the role got through when no 2xx is possible here (e.g. a station still open). */
+  allowedAnswer?: [number, string];
   /** The request to send (a fresh target where the endpoint changes something). */
   request?: (h: Harness) => Promise<{ url: string; body?: unknown }>;
 }
@@ -58,6 +60,13 @@ const ENDPOINTS: Endpoint[] = [
     allowed: ['organizer'],
     request: async (h) => ({ url: '/api/v1/election/import', body: { election: await futureElection(h), files: [{ name: 'regions.csv', content: 'code,name_ru\nRLT,Область\n' }] } }),
   },
+  { method: 'GET', path: '/api/v1/paper/station/protocols', allowed: ['precinct'] },
+  { method: 'POST', path: '/api/v1/paper/protocols/entries', allowed: ['precinct'], allowedAnswer: [409, 'ADMIN_ERR_STATION_NOT_CLOSED'], request: async () => ({ url: '/api/v1/paper/protocols/entries', body: { contestId: 1, received: 0, issued: 0, found: 0, spoiled: 0, votes: [] } }) },
+  { method: 'POST', path: '/api/v1/paper/protocols/submit', allowed: ['precinct'], allowedAnswer: [409, 'ADMIN_ERR_STATION_NOT_CLOSED'], request: async () => ({ url: '/api/v1/paper/protocols/submit', body: { contestId: 1 } }) },
+  { method: 'POST', path: '/api/v1/paper/protocols/scan', allowed: ['precinct'], allowedAnswer: [404, 'ADMIN_ERR_PROTOCOL_NOT_FOUND'], request: async () => ({ url: '/api/v1/paper/protocols/scan', body: { contestId: 1, content: Buffer.from('%PDF-1.4 a scan').toString('base64') } }) },
+  { method: 'GET', path: '/api/v1/paper/protocols', allowed: ['organizer', 'observer'] },
+  { method: 'POST', path: '/api/v1/paper/protocols/{id}/accept', allowed: ['organizer'], request: async () => ({ url: `/api/v1/paper/protocols/${await submittedProtocol()}/accept`, body: {} }) },
+  { method: 'POST', path: '/api/v1/paper/protocols/{id}/return', allowed: ['organizer'], request: async () => ({ url: `/api/v1/paper/protocols/${await submittedProtocol()}/return`, body: { reason: 'role table test' } }) },
   {
     method: 'POST',
     path: '/api/v1/members/status',
@@ -98,7 +107,9 @@ it.each(cases)('%s %s as %s', async (_method, _path, who, endpoint) => {
   const { url, body } = endpoint.request ? await endpoint.request(h) : { url: endpoint.path, body: undefined };
   const res = endpoint.method === 'GET' ? await client.get(url) : await client.post(url, body);
   const allowed = (endpoint.allowed as readonly Who[]).includes(who);
-  if (allowed) {
+  if (allowed && endpoint.allowedAnswer) {
+    expect([res.statusCode, res.json().error.code]).toEqual(endpoint.allowedAnswer);
+  } else if (allowed) {
     expect({ status: res.statusCode, ok: res.statusCode < 300 }).toEqual({ status: res.statusCode, ok: true });
   } else {
     const want = who === 'anonymous' ? [401, 'ADMIN_ERR_UNAUTHENTICATED'] : [403, 'ADMIN_ERR_FORBIDDEN'];
@@ -135,6 +146,14 @@ async function checkin(): Promise<number> {
   const anyStaff = await h.tdb.db.selectFrom('staff').select('id').executeTakeFirstOrThrow();
   const row = await h.tdb.db.insertInto('paper_checkins').values({ election_id: election.electionId, polling_station_id: await station(), member_id: m.id, contest_ids: [election.contests.national], checked_in_by: anyStaff.id, handed_over_at: null }).returning('id').executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** A fresh submitted protocol (a station of its own per call: one protocol per station and contest). */
+async function submittedProtocol(): Promise<number> {
+  await station();
+  const s = await h.tdb.db.insertInto('polling_stations').values({ election_id: election.electionId, district_id: election.districtIds[0]!, code: `SUB-${++imported}`, settlement: 'Aul', address: null, opens_at: new Date(Date.now() - 7200_000), closes_at: new Date(Date.now() - 3600_000) }).returning('id').executeTakeFirstOrThrow();
+  const p = await h.tdb.db.insertInto('paper_protocols').values({ polling_station_id: s.id, contest_id: election.contests.national, ballots_issued: 0, ballots_cast: 0, entered_by: 'role table', status: 'submitted', accepted_at: null, submitted_at: new Date(), decided_by: null, returned_at: null, return_reason: null }).returning('id').executeTakeFirstOrThrow();
+  return p.id;
 }
 
 let imported = 0;

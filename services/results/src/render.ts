@@ -100,6 +100,8 @@ export function summaryBody(s: Snapshot) {
     turnout: s.turnout,
     pending: s.pending,
     auditHead: s.auditHead ?? null,
+    /** Paper polling stations' progress (issue #15): protocols accepted of those expected. */
+    paper: s.paper ?? { stations: 0, protocolsExpected: 0, protocolsAccepted: 0 },
     /** The signed, chained header (issue #16): N in the chain, its hash, the previous one's, the signature. */
     snapshot: s.signed?.seq ?? null,
     hash: s.signed?.hash ?? null,
