@@ -9,6 +9,7 @@ import type { PaperProtocolTable, PaperProtocolVoteTable, PollingStationTable } 
 import type { PaperCheckinTable, PaperProtocolEntryTable, PaperProtocolScanTable, PaperVoterTable } from './tables/paper-day.table';
 import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
 import type { StaffEnrolmentTable, StaffTable } from './tables/staff.table';
+import type { ElectionCloseRequestTable, ProtocolTable } from './tables/lifecycle.table';
 import type { ResultSnapshotTable } from './tables/snapshot.table';
 
 /** The one Database interface (Kysely's own example layout). */
@@ -36,6 +37,8 @@ export interface Database {
   audit_events: AuditEventTable;
   staff: StaffTable;
   staff_enrolments: StaffEnrolmentTable;
+  election_close_requests: ElectionCloseRequestTable;
+  protocols: ProtocolTable;
   result_snapshots: ResultSnapshotTable;
 }
 

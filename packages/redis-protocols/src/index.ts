@@ -9,4 +9,5 @@ export * from './backlog';
 export * from './sms';
 export * from './auth';
 export * from './tokens';
+export * from './election-changes';
 export * from './paper';

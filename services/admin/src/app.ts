@@ -21,6 +21,9 @@ import electionImportRoutes from './routes/election-import';
 import memberStatusRoutes from './routes/member-status';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
+import lifecycleRoutes from './routes/lifecycle';
+import protocolRoutes from './routes/protocols';
+import { electionChangesPlugin } from './plugins/election-changes';
 import paperCheckinRoutes from './routes/paper-checkins';
 import paperStationRoutes from './routes/paper-stations';
 import paperProtocolRoutes from './routes/paper-protocols';
@@ -80,6 +83,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     allowList: (request) => /^\/(health|ready|metrics)$/.test(request.url),
   });
   await app.register(staffAuthPlugin, { config });
+  await app.register(electionChangesPlugin);
   // TOTP secrets in clear (from before their encryption) or under an older key: encrypted under the first key before listening.
   app.addHook('onReady', async () => {
     try {
@@ -109,6 +113,8 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(staffRoutes);
     await api.register(dashboardRoutes);
     await api.register(auditTrailRoutes);
+    await api.register(lifecycleRoutes);
+    await api.register(protocolRoutes);
     await api.register(paperStationRoutes);
     await api.register(paperCheckinRoutes);
     await api.register(paperProtocolRoutes);

@@ -112,6 +112,11 @@ export class ElectionCache {
     return view;
   }
 
+  /** Drops the election's cached view: the next request loads it again (an organizer changed it). */
+  forget(electionId: number): void {
+    this.elections.delete(electionId);
+  }
+
   private async loadElection(electionId: number): Promise<ElectionView | null> {
     try {
       const data = await loadElectionBallotData(this.db, electionId);

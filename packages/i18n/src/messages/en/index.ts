@@ -2,6 +2,7 @@ import { admin } from './admin';
 import { common } from './common';
 import { adminConsole } from './console';
 import { errors } from './errors';
+import { lifecycle } from './lifecycle';
 import { paper } from './paper';
 import { portal } from './portal';
 import { setup } from './setup';
@@ -10,4 +11,4 @@ import { vote } from './vote';
 import { verify } from './verify';
 
 /** Every en message, flat: one key per message, the area first (`vote.signin.title`). */
-export const en = { ...admin, ...adminConsole, ...common, ...errors, ...paper, ...portal, ...setup, ...sms, ...verify, ...vote };
+export const en = { ...admin, ...adminConsole, ...common, ...errors, ...lifecycle, ...paper, ...portal, ...setup, ...sms, ...verify, ...vote };
