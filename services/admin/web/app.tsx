@@ -9,7 +9,7 @@ import { SignInScreen } from './screens/sign-in';
 import { StaffScreen } from './screens/staff';
 import { SessionProvider, useSession } from './session';
 
-export const PATHS = { home: '/', staff: '/staff', enrol: '/enrol', queues: '/queues', setup: '/setup', members: '/members' } as const;
+const PATHS = { home: '/', staff: '/staff', enrol: '/enrol', queues: '/queues', setup: '/setup', members: '/members' } as const;
 
 /** The organizer's sections: the dashboard, staff, the election's setup, members' status, and the queue dashboard (Bull Board, its own page); the control committee's: home and members' status. */
 function OrganizerNav({ control = false }: { control?: boolean }) {
