@@ -4,7 +4,7 @@ import { PHONE, shot } from './browser';
 import { inEveryLanguage, screen } from './flows';
 
 /** What the console's e2e tests share: enrolment, sign-in with fresh one-time codes, the phone-width check. */
-export const PASSWORD = 'velvet-otter-harbour-17';
+const PASSWORD = 'velvet-otter-harbour-17';
 
 /** The authenticator app: the code of the current 30-second step. */
 export const code = (secret: string) => generate({ secret, epoch: Math.floor(Date.now() / 1000) });

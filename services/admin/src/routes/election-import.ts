@@ -9,7 +9,7 @@ import { AdminErrors } from '../errors';
 import { errorAnswer } from './schemas';
 
 /** The largest upload: ~10,000 candidates are ~2 MB of CSV; four files with room to spare. */
-export const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
+const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
 
 const setupBody = z.object({
   /** The election's slug (default: the election that opens last, as the command line's). */

@@ -6,7 +6,7 @@ import { useSession } from '../session';
 import { ImportReportView } from './setup-report';
 
 /** The election and every problem the pre-open check finds (docs/election-setup.md#the-pre-open-check). */
-function PreOpenCheck({ check, onAgain }: { check: SetupCheck; onAgain(): void }) {
+function PreOpenCheck({ check, onAgain }: { check: SetupCheck; onAgain: () => void }) {
   const { t, dateTime } = useI18n();
   const { election, problems } = check;
   return (
@@ -48,7 +48,7 @@ const ERRORS: Record<string, MessageKey> = {
 };
 
 /** Upload, check (a preview that writes nothing), then import: the same report both times. */
-function ImportForm({ editable, onImported }: { editable: boolean; onImported(): void }) {
+function ImportForm({ editable, onImported }: { editable: boolean; onImported: () => void }) {
   const { t } = useI18n();
   const { api } = useSession();
   const [files, setFiles] = useState<Array<{ name: string; content: string }>>([]);
