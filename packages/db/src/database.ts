@@ -8,6 +8,7 @@ import type { BallotTable, ParticipationTable, ReceiptTable, RecordedVoteBatchTa
 import type { PaperProtocolTable, PaperProtocolVoteTable, PollingStationTable } from './tables/paper.table';
 import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
 import type { StaffEnrolmentTable, StaffTable } from './tables/staff.table';
+import type { ComplaintEvidenceTable, ComplaintNoteTable, ControlDecisionTable, MemberBlockTable } from './tables/control.table';
 
 /** The one Database interface (Kysely's own example layout). */
 export interface Database {
@@ -30,6 +31,10 @@ export interface Database {
   audit_events: AuditEventTable;
   staff: StaffTable;
   staff_enrolments: StaffEnrolmentTable;
+  complaint_evidence: ComplaintEvidenceTable;
+  complaint_notes: ComplaintNoteTable;
+  control_decisions: ControlDecisionTable;
+  member_blocks: MemberBlockTable;
 }
 
 // Date-only columns stay 'YYYY-MM-DD' strings: a birth date or freeze date has no time zone.

@@ -22,3 +22,6 @@ export * from './repositories/audit.repository';
 export * from './repositories/rebuild-lock.repository';
 export * from './audit/chain';
 export * from './repositories/election-setup.repository';
+export type * from './tables/control.table';
+export * from './repositories/complaints.repository';
+export * from './repositories/control-decisions.repository';

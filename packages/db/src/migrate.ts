@@ -6,6 +6,7 @@ import * as receiptsHotUpdates from './migrations/2026-12-03T0220-receipts-hot-u
 import * as staffAudit from './migrations/2026-12-03T0300-staff-audit';
 import * as candidateNameKk from './migrations/2026-12-03T0400-candidate-name-kk';
 import * as auditLifecycle from './migrations/2026-12-03T0800-audit-lifecycle';
+import * as control from './migrations/2026-12-03T1200-control';
 
 // Migrations are listed here rather than read from disk, so they run the same under
 // tsx, jest and a bundled build. Names sort by timestamp.
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T0300-staff-audit': staffAudit,
   '2026-12-03T0400-candidate-name-kk': candidateNameKk,
   '2026-12-03T0800-audit-lifecycle': auditLifecycle,
+  '2026-12-03T1200-control': control,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -7,3 +7,4 @@ export * from './member-row';
 export * from './party-list';
 export * from './election-setup';
 export * from './pre-open-check';
+export * from './control';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** A results rebuild on QUEUES.tallies: from the job scheduler, or on demand (`primaries results rebuild`). */
 export const tallyJobSchema = z.object({
-  reason: z.enum(['schedule', 'manual']),
+  reason: z.enum(['schedule', 'manual', 'control']),
   /** Tally this election instead of the current one. */
   electionId: z.number().int().positive().optional(),
 });

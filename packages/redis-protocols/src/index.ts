@@ -9,3 +9,4 @@ export * from './backlog';
 export * from './sms';
 export * from './auth';
 export * from './tokens';
+export * from './blocks';

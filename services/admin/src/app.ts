@@ -19,6 +19,9 @@ import authRoutes from './routes/auth';
 import dashboardRoutes from './routes/dashboard';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
+import controlComplaintRoutes from './routes/control-complaints';
+import controlDecisionRoutes from './routes/control-decisions';
+import { registerControlEffects } from './control/effects';
 import { consoleSite, resultsUrlFor } from './site';
 
 declare module 'fastify' {
@@ -75,6 +78,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     allowList: (request) => /^\/(health|ready|metrics)$/.test(request.url),
   });
   await app.register(staffAuthPlugin, { config });
+  await registerControlEffects(app);
   // TOTP secrets in clear (from before their encryption) or under an older key: encrypted under the first key before listening.
   app.addHook('onReady', async () => {
     try {
@@ -104,6 +108,8 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(staffRoutes);
     await api.register(dashboardRoutes);
     await api.register(auditTrailRoutes);
+    await api.register(controlComplaintRoutes);
+    await api.register(controlDecisionRoutes);
   }, { prefix: '/api/v1' });
   // Bull Board at /queues, organizers only (docs/admin.md).
   await queueBoardPlugin(app);

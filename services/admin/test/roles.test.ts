@@ -35,6 +35,33 @@ const ENDPOINTS: Endpoint[] = [
       return { url: `/api/v1/staff/${target.staff.id}/disable`, body: { reason: 'role table test' } };
     },
   },
+  // Party control (issue #14): the control role only.
+  { method: 'GET', path: '/api/v1/control/complaints', allowed: ['control'] },
+  { method: 'GET', path: '/api/v1/control/complaints/{id}', allowed: ['control'], request: async (h) => ({ url: `/api/v1/control/complaints/${await complaint(h)}` }) },
+  {
+    method: 'GET',
+    path: '/api/v1/control/complaints/{id}/evidence/{evidenceId}',
+    allowed: ['control'],
+    request: async (h) => {
+      const id = await complaint(h);
+      const e = await h.tdb.db.insertInto('complaint_evidence').values({ complaint_id: id, file_name: 'a.pdf', media_type: 'application/pdf', size: 4, sha256: '0'.repeat(64), bytes: Buffer.from('%PDF') }).returning('id').executeTakeFirstOrThrow();
+      return { url: `/api/v1/control/complaints/${id}/evidence/${e.id}` };
+    },
+  },
+  { method: 'POST', path: '/api/v1/control/complaints', allowed: ['control'], request: async (h) => (await complaint(h), { url: '/api/v1/control/complaints', body: { source: 'hotline', subject: { kind: 'process' }, category: 'other', text: 'A caller reports something odd.' } }) },
+  { method: 'POST', path: '/api/v1/control/complaints/{id}/assign', allowed: ['control'], request: async (h) => ({ url: `/api/v1/control/complaints/${await complaint(h)}/assign`, body: {} }) },
+  { method: 'POST', path: '/api/v1/control/complaints/{id}/notes', allowed: ['control'], request: async (h) => ({ url: `/api/v1/control/complaints/${await complaint(h)}/notes`, body: { text: 'checked' } }) },
+  { method: 'POST', path: '/api/v1/control/complaints/{id}/decision', allowed: ['control'], request: async (h) => ({ url: `/api/v1/control/complaints/${await complaint(h)}/decision`, body: { kind: 'refer', text: 'Referred to the ethics commission.' } }) },
+  {
+    method: 'POST',
+    path: '/api/v1/control/candidates/{id}/restore',
+    allowed: ['control'],
+    request: async (h) => {
+      await complaint(h);
+      const cand = await h.tdb.db.updateTable('candidates').set({ status: 'removed', removed_at: new Date(), removal_reason: 'withdrew' }).where('status', '=', 'active').where('id', '=', h.tdb.db.selectFrom('candidates').select((eb) => eb.fn.min('id').as('id')).where('status', '=', 'active')).returning('id').executeTakeFirstOrThrow();
+      return { url: `/api/v1/control/candidates/${cand.id}/restore`, body: { text: 'Reversed on appeal.' } };
+    },
+  },
   // Public: no session needed (they refuse bad input on their own terms, tested elsewhere).
   { method: 'GET', path: '/api/v1/csrf', allowed: 'anyone' },
   { method: 'POST', path: '/api/v1/auth/sign-in', allowed: 'anyone' },
@@ -45,7 +72,7 @@ const ENDPOINTS: Endpoint[] = [
 let h: Harness;
 beforeAll(async () => {
   // Every case signs in once: more than the per-address sign-in limit allows in 15 minutes.
-  h = await adminHarness('admin_roles', { ADMIN_SIGNIN_RATE_MAX: 1000 });
+  h = await adminHarness('admin_roles', { ADMIN_SIGNIN_RATE_MAX: 1000, ADMIN_RATE_LIMIT_MAX: 100_000 });
 });
 afterAll(async () => h.close());
 
@@ -77,11 +104,20 @@ it.each(cases)('%s %s as %s', async (_method, _path, who, endpoint) => {
   }
 });
 
+/** A fresh complaint in the test's election (one election per test file). */
+async function complaint(h: Harness): Promise<number> {
+  await station();
+  const { fileComplaint } = await import('./control-fixtures');
+  return (await fileComplaint(h.tdb.db, electionId!, { kind: 'process' })).id;
+}
+
+let electionId: number | undefined;
 let stationId: number | undefined;
 /** A polling station for precinct accounts (one per test file). */
 async function station(): Promise<number> {
   if (stationId) return stationId;
   const election = await createSmallElection(h.tdb.db);
+  electionId = election.electionId;
   const row = await h.tdb.db
     .insertInto('polling_stations')
     .values({ election_id: election.electionId, district_id: election.districtIds[0]!, code: 'S1', settlement: 'Aul', address: null, opens_at: new Date(), closes_at: new Date(Date.now() + 6 * 3600_000) })

@@ -1,5 +1,6 @@
 import { admin } from './admin';
 import { common } from './common';
+import { control } from './control';
 import { adminConsole } from './console';
 import { errors } from './errors';
 import { portal } from './portal';
@@ -7,4 +8,4 @@ import { sms } from './sms';
 import { vote } from './vote';
 
 /** Every kk message, flat: one key per message, the area first (`vote.signin.title`). */
-export const kk = { ...admin, ...adminConsole, ...common, ...errors, ...portal, ...sms, ...vote };
+export const kk = { ...admin, ...adminConsole, ...common, ...control, ...errors, ...portal, ...sms, ...vote };
