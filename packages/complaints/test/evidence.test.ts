@@ -1,5 +1,5 @@
 import { EVIDENCE_MAX_BYTES, type EvidenceProblemCode, checkEvidence } from '../src';
-import { b64, gzipBomb, jpeg, pdf, png, zip } from './fixtures';
+import { b64, gzipBomb, jpeg, pdf, png, zip } from '@primaries/testing';
 
 async function problem(name: string, bytes: Buffer): Promise<EvidenceProblemCode | null> {
   try {

@@ -6,7 +6,7 @@ import { ballotChangedChannel, blockedKey } from '@primaries/redis-protocols';
 import { type SmallElection, createSmallElection } from '@primaries/testing';
 import { type Client, type Harness, adminHarness, enrolStaff, signIn } from './harness';
 import { addMember, fileComplaint } from './control-fixtures';
-import { jpeg, pdf } from '../../../packages/complaints/test/fixtures';
+import { jpeg, pdf } from '@primaries/testing';
 
 /** Issue #14: the whole workflow per decision type, on real Postgres and Redis. */
 let h: Harness;

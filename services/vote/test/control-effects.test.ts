@@ -4,7 +4,7 @@ import { QUEUES, bullPrefix } from '@primaries/queue';
 import { BLOCKS_SEEDED, addBlock, blockedKey, publishBallotChanged } from '@primaries/redis-protocols';
 import { readComplaintState } from '@primaries/complaints';
 import { type VotingHarness, votingHarness } from './voting-fixtures';
-import { b64, png, zip } from '../../../packages/complaints/test/fixtures';
+import { b64, png, zip } from '@primaries/testing';
 
 /** Issue #14 on the vote path: blocks (open sessions included, Redis losing the set), removals at once, complaints. */
 let h: VotingHarness;

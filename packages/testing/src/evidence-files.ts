@@ -1,3 +1,4 @@
+/** Evidence files for the complaint tests (issue #14): real PNG, JPEG, PDF and zip bytes, and hostile ones. */
 import { deflateSync, gzipSync } from 'node:zlib';
 
 function crc32(buf: Buffer): number {
