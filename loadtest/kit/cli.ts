@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { closeAgents } from './http';
+import { checkReachable, closeAgents, trustCa } from './http';
 import { renderComparison, renderReport } from './report/html';
 import { type RunRecord, type RunSettings, type Progress, runLoad } from './run';
 import { OPENING_HOUR_MIX, SCENARIOS, type ScenarioName, type StreamName } from './scenarios';
@@ -34,12 +34,18 @@ export const USAGE = `usage: pnpm loadtest <${SCENARIOS.join('|')}> [options]
   --scale vote=2,...      the local stack with several instances of vote, results or worker (1 each by default)
   --vote-host <host>      the vote site's Host (default vote.localhost)
   --results-host <host>   the results site's Host (default localhost)
-  --database-url <url>    the rehearsal deployment's database (synthetic members)
+  --database-url <url>    the rehearsal deployment's database: the run creates its rehearsal election
+                          and synthetic members there, and removes them afterwards
+  --use-open-election     with --url: the synthetic members vote in the election open there (a stack
+                          of your own, e.g. the benchmarks'), not in a rehearsal election of the run's own
   --metrics name=url,...  /metrics of each service of a deployment (gateway, vote, results, worker)
   --ops-token <t>         sent to /metrics (default $OPS_TOKEN)
   --rehearsal-token <t>   reads codes from the rehearsal SMS outbox (default $REHEARSAL_TOKEN)
+  --ca <file.pem>         trust this CA for an https --url (a rehearsal deployment's own), besides the machine's
   --insecure              accept a certificate this machine does not trust
   --out <dir>             where the JSON record and HTML report go (default loadtest/results)
+  --report <file.html>    write the report to this file (and the record beside it as .json) instead,
+                          e.g. docs/bench/reports/voting.html for a run BENCHMARKS.md links
   --label <text>          part of the file names and the report's title
   --quiet                 no progress bar or live line`;
 
@@ -51,7 +57,11 @@ export interface CliOptions {
   resultsHost: string;
   databaseUrl?: string;
   metrics: Record<string, string>;
+  /** PEM file of a CA to trust for an https --url. */
+  ca?: string;
   out: string;
+  /** The report's own file name (`--report`), in place of a time-stamped one under `out`. */
+  report?: string;
   quiet: boolean;
   /** Instances per service of the local stack (`--scale`). */
   scale: StackScale;
@@ -78,11 +88,14 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       'vote-host': { type: 'string', default: 'vote.localhost' },
       'results-host': { type: 'string', default: 'localhost' },
       'database-url': { type: 'string' },
+      'use-open-election': { type: 'boolean', default: false },
       metrics: { type: 'string' },
       'ops-token': { type: 'string' },
       'rehearsal-token': { type: 'string' },
       insecure: { type: 'boolean', default: false },
+      ca: { type: 'string' },
       out: { type: 'string', default: path.join(ROOT, 'loadtest', 'results') },
+      report: { type: 'string' },
       label: { type: 'string', default: '' },
       quiet: { type: 'boolean', default: false },
       scale: { type: 'string' },
@@ -105,6 +118,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     if (i < 1 || !['gateway', 'vote', 'results', 'worker'].includes(name)) throw new Error(`--metrics: "${part}" is not gateway|vote|results|worker=<url>`);
     metrics[name] = part.slice(i + 1);
   }
+  if (a.report !== undefined && !a.report.endsWith('.html')) throw new Error('--report names an .html file');
   if (a.url && !/^https?:\/\//.test(a.url)) throw new Error('--url must start with http:// or https://');
   const scale = parseScale(a.scale);
   if (a.url && a.scale) throw new Error('--scale applies to the local stack, not to --url (a deployment scales itself)');
@@ -129,6 +143,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     drainSeconds: parsePositive(a['drain-timeout'], '--drain-timeout'),
     ...(a['max-memory-growth'] ? { maxMemoryGrowthMb: parsePositive(a['max-memory-growth'], '--max-memory-growth') } : {}),
     label,
+    ...(a['use-open-election'] ? { useOpenElection: true } : {}),
     ...(opsToken ? { opsToken } : {}),
     ...(rehearsalToken ? { rehearsalToken } : {}),
   };
@@ -140,7 +155,9 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     resultsHost: a['results-host'],
     ...(a['database-url'] ? { databaseUrl: a['database-url'] } : {}),
     metrics,
+    ...(a.ca ? { ca: path.resolve(a.ca) } : {}),
     out: path.resolve(a.out),
+    ...(a.report ? { report: path.resolve(a.report) } : {}),
     quiet: a.quiet,
     scale,
   };
@@ -202,11 +219,15 @@ function consoleProgress(quiet: boolean): Progress & { stop(): void } {
   };
 }
 
-/** Writes the run's JSON record and HTML report; returns their paths. */
-export async function writeRun(record: RunRecord, dir: string): Promise<{ json: string; html: string }> {
-  await mkdir(dir, { recursive: true });
+/**
+ * Writes the run's JSON record and HTML report; returns their paths. Under `dir` with a
+ * time-stamped name, or as `report` (`x.html` and `x.json` beside it) when given: a fixed
+ * place such as docs/bench/reports/, for runs the repository keeps and links.
+ */
+export async function writeRun(record: RunRecord, dir: string, report?: string): Promise<{ json: string; html: string }> {
   const stamp = record.startedAt.replace(/[:.]/g, '-');
-  const base = path.join(dir, `${record.scenario}${record.label ? `-${record.label}` : ''}-${stamp}`);
+  const base = report ? report.replace(/\.html$/, '') : path.join(dir, `${record.scenario}${record.label ? `-${record.label}` : ''}-${stamp}`);
+  await mkdir(path.dirname(base), { recursive: true });
   await writeFile(`${base}.json`, JSON.stringify(record, null, 1));
   await writeFile(`${base}.html`, await renderReport(record));
   return { json: `${base}.json`, html: `${base}.html` };
@@ -246,15 +267,18 @@ async function main(argv: string[]): Promise<number> {
   const o = parseCli(argv);
   const progress = consoleProgress(o.quiet);
   let target: Target;
-  if (o.url) target = remoteTarget(o);
-  else {
+  if (o.ca) trustCa(await readFile(o.ca, 'utf8'));
+  if (o.url) {
+    await checkReachable(o.url, o.voteHost, o.settings.insecure);
+    target = remoteTarget(o);
+  } else {
     progress.phase(`starting a local stack (gateway, vote, results, worker; ${scaleLabel(o.scale)}) on free ports`);
     target = await startLocalStack('loadtest', {}, o.scale);
   }
   try {
     const record = await runLoad(target, o.settings, progress);
     progress.stop();
-    const files = await writeRun(record, o.out);
+    const files = await writeRun(record, o.out, o.report);
     for (const l of summaryLines(record)) console.log(l);
     console.log(`  report ${path.relative(process.cwd(), files.html)}\n  record ${path.relative(process.cwd(), files.json)}`);
     return record.pass ? 0 : 1;

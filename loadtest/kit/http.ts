@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 
 export interface Answer {
   status: number;
@@ -17,6 +18,32 @@ export interface RequestOptions {
 }
 
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+
+/** Trust this CA (PEM) besides the machine's own for https targets (`--ca`, a rehearsal deployment's own CA). */
+export function trustCa(pem: string): void {
+  agents.https.destroy();
+  agents.https = new https.Agent({ keepAlive: true, maxSockets: 64, ca: [...tls.rootCertificates, pem] });
+}
+
+/** OpenSSL's codes for a certificate that does not verify (node:tls). */
+const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|ALTNAME/;
+
+/**
+ * Before a run against a deployment: that the address answers, and over https that its
+ * certificate verifies (the load generator itself never checks one, so this is where an
+ * untrusted certificate stops the run). Throws with a message fit for the operator.
+ */
+export async function checkReachable(url: string, host: string, insecure: boolean): Promise<void> {
+  try {
+    await request(`${url}/health`, { headers: { host }, insecure, timeoutMs: 10_000 });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (CERTIFICATE_ERRORS.test(e.code ?? '')) {
+      throw new Error(`${url}: ${e.message} (${e.code}): this machine does not trust the deployment's certificate; give its CA with --ca <file.pem>, or --insecure for a rehearsal`);
+    }
+    throw new Error(`${url} does not answer: ${e.message}`);
+  }
+}
 
 /**
  * One request with node:http(s). Not fetch(): fetch drops a `Host` header, and the

@@ -3,13 +3,15 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '@primaries/db';
 import { makeIin } from '@primaries/domain';
 import { REHEARSAL_PHONE_PREFIX } from '@primaries/queue';
+import { REHEARSAL_ADMITTED } from './rehearsal-election';
 
 /**
  * Synthetic members for a rehearsal: never a real person. Their IINs carry a valid check
  * digit but a birth in the 1800s (century digit 1 or 2), which no living member has; their
  * phones are in the rehearsal range (`+77009…`), the only numbers the rehearsal SMS
  * provider delivers to. Each run tags its members (`primary_org = rehearsal:<run>`) and
- * removes them, with their authorizations and participation, when it ends.
+ * removes them, with their authorizations and participation, when it ends. They are admitted
+ * on 1 January 1900, the day before a rehearsal election's freeze date (rehearsal-election.ts).
  */
 const REHEARSAL_ORG = 'rehearsal:';
 
@@ -66,7 +68,7 @@ export async function createSyntheticMembers(db: Kysely<Database>, opts: { runId
     const inserted = await sql<{ id: string; iin: string; phone: string; region_id: number; district_id: number }>`
       insert into members (iin, phone, full_name, gender, birth_date, region_id, district_id, primary_org, admitted_at)
       select iin, phone, 'Rehearsal member', case when substr(iin, 7, 1) in ('1','3','5') then 'M' else 'F' end, '1950-01-01'::date,
-             region_id, district_id, ${REHEARSAL_ORG + opts.runId}, '2000-01-01'::date
+             region_id, district_id, ${REHEARSAL_ORG + opts.runId}, ${REHEARSAL_ADMITTED}::date
       from unnest(${part.map((r) => r.iin)}::text[], ${part.map((r) => r.phone)}::text[], ${part.map((r) => r.region_id)}::int[], ${part.map((r) => r.district_id)}::int[])
         as t(iin, phone, region_id, district_id)
       on conflict do nothing

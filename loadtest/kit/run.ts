@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { type Database, createDb } from '@primaries/db';
 import { request } from './http';
 import { type SyntheticMember, createSyntheticMembers, newRunId, openElectionId, removeSyntheticMembers } from './population';
+import { type RehearsalElection, createRehearsalElection, removeRehearsalElection } from './rehearsal-election';
 import { type SecondRow, StreamRecorder, type StreamTotals } from './recorder';
 import { type ServiceSample, Sampler, readMetrics } from './sampler';
 import { type SoakResult, judgeSoak } from './soak';
@@ -31,6 +32,11 @@ export interface RunSettings {
   drainSeconds?: number;
   /** Soak: allowed memory growth between the run's second and last quarter, MB. */
   maxMemoryGrowthMb?: number;
+  /**
+   * On a deployment: put the synthetic members in the election open there instead of a
+   * rehearsal election of the run's own (a stack of one's own, such as the benchmarks' one).
+   */
+  useOpenElection?: boolean;
 }
 
 /** Points in a run where a caller measures (bench:cpu snapshots /proc there). */
@@ -83,6 +89,8 @@ export interface RunRecord {
   /** How long the backlogs took to reach 0 after the load (when waited for). */
   drain: { drained: boolean; seconds: number | null } | null;
   soak: SoakResult | null;
+  /** On a deployment: the rehearsal election the run made, and what it removed afterwards. */
+  rehearsal: { election: string; contests: number; created: number; removed: number; electionRow: 'removed' | 'closed' | null } | null;
   verdicts: Verdict[];
   pass: boolean;
 }
@@ -143,18 +151,30 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
   const runId = newRunId();
   let db: Kysely<Database> | null = null;
   let created = false;
+  let made: RehearsalElection | null = null;
+  let rehearsal: RunRecord['rehearsal'] = null;
   const startedAt = new Date();
   try {
     let members: SyntheticMember[] = [];
     if (needsMembers) {
       if (!target.databaseUrl) throw new Error('this scenario needs synthetic members: give the rehearsal deployment\'s database (--database-url) or run against the local stack');
       db = createDb({ url: target.databaseUrl, poolMax: 2, applicationName: 'loadtest-kit' });
-      const electionId = target.electionId ?? (await openElectionId(db));
-      if (!electionId) throw new Error('no open election: open the rehearsal election first');
+      let electionId = target.electionId ?? (settings.useOpenElection ? await openElectionId(db) : null);
+      if (!electionId && settings.useOpenElection) throw new Error('--use-open-election: no election is open there');
+      if (!electionId) {
+        // A deployment: the run votes in an election of its own (rehearsal-election.ts).
+        progress.phase(`creating the rehearsal election rehearsal-${runId}`);
+        made = await createRehearsalElection(db, { runId, hours: 2 + settings.durationSeconds / 3600 });
+        rehearsal = { election: made.slug, contests: made.contests, created: 0, removed: 0, electionRow: null };
+        electionId = made.id;
+        // The vote site reads the current election at most every 5 s (its ElectionCache).
+        await new Promise((r) => setTimeout(r, 6000));
+      }
       target.electionId = electionId;
       progress.phase(`creating ${settings.members} synthetic members (run ${runId})`);
       created = true;
       members = await createSyntheticMembers(db, { runId, count: settings.members, electionId });
+      if (rehearsal) rehearsal.created = members.length;
       if (members.length === 0) throw new Error('no synthetic member could be created');
     }
     // Sign-ins and ballots use different members: a member who asked for a code is not also voting here.
@@ -307,6 +327,7 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
       services,
       drain,
       soak,
+      rehearsal,
       verdicts,
       pass: verdicts.every((v) => v.pass),
     };
@@ -316,7 +337,19 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
         // Ballots still queued name these members: removal waits for the worker to record them.
         progress.phase('waiting for the votes backlog to drain, then removing the synthetic members');
         await waitForDrain(target, settings, 120_000);
-        await removeSyntheticMembers(db, runId).catch((err: unknown) => console.error(`could not remove the synthetic members of run ${runId}: ${(err as Error).message}`));
+        const removed = await removeSyntheticMembers(db, runId).catch((err: unknown) => {
+          console.error(`could not remove the synthetic members of run ${runId}: ${(err as Error).message}`);
+          return 0;
+        });
+        if (rehearsal) rehearsal.removed = removed;
+      }
+      if (made) {
+        const election = made;
+        const row = await removeRehearsalElection(db, election).catch((err: unknown) => {
+          console.error(`could not remove the rehearsal election ${election.slug}: ${(err as Error).message}`);
+          return null;
+        });
+        if (rehearsal) rehearsal.electionRow = row;
       }
       await db.destroy();
     }

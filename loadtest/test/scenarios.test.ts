@@ -127,6 +127,20 @@ describe('thresholds on the command line', () => {
     expect(rps.stdout).toMatch(/FAIL throughput/);
   });
 
+  it('writes the report to the file --report names, self-contained (BENCHMARKS.md links such files)', async () => {
+    const file = path.join(out, 'committed', 'viewers.html');
+    const r = await cli(['results-viewers', ...target(), '--report', file]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toContain(`report ${path.relative(ROOT, file)}`);
+    const html = await readFile(file, 'utf8');
+    expect(/<(script|link|img)[^>]+(src|href)=["']?(https?:)?\/\//i.test(html)).toBe(false);
+    const embedded = JSON.parse(/<script type="application\/json" id="run">(.*?)<\/script>/s.exec(html)![1]!.replace(/\\u003c/g, '<')) as RunRecord;
+    expect(embedded.scenario).toBe('results-viewers');
+    expect(embedded.all.answers).toBeGreaterThan(0);
+    // The record beside it, so `pnpm loadtest compare` can take two committed runs.
+    expect((JSON.parse(await readFile(file.replace(/\.html$/, '.json'), 'utf8')) as RunRecord).all).toEqual(embedded.all);
+  });
+
   it('writes a comparison page of two runs', async () => {
     const records = (await readdir(out)).filter((f) => f.startsWith('results-viewers') && f.endsWith('.json')).sort();
     expect(records.length).toBeGreaterThanOrEqual(2);

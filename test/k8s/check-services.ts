@@ -33,6 +33,9 @@ function entryOf(c: Container): string[] | undefined {
   return cmd.slice(3);
 }
 
+/** A stand-in Ed25519 key (PKCS #8 DER, base64) for RESULTS_SIGNING_KEY: a key of the right shape, never a real one. */
+const STANDIN_SIGNING_KEY = 'MC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
 /** A container's environment as the process sees it: literals, ConfigMap keys, and stand-ins for Secret keys. */
 export function containerEnv(objs: K8sObject[], owner: string, c: Container, problems: string[]): Env {
   const env: Env = {};
@@ -50,6 +53,7 @@ export function containerEnv(objs: K8sObject[], owner: string, c: Container, pro
       env[v.name] =
         v.name === 'DATABASE_URL' ? 'postgres://role:secret@primaries-db-rw:5432/primaries'
         : v.name === 'BALLOT_KEYS' || v.name === 'ADMIN_TOTP_KEYS' ? `standin:${Buffer.alloc(32).toString('base64')}`
+        : v.name === 'RESULTS_SIGNING_KEY' ? `standin:${STANDIN_SIGNING_KEY}`
         : /url|uri/i.test(secret.key) ? 'redis://:secret@redis:6379/0' : 'a-stand-in-secret-as-long-as-a-real-one-0123456789';
     }
   }

@@ -9,6 +9,8 @@ import { registerDeadLetterCommands } from './commands/dead-letters';
 import { registerStaffCommands } from './commands/staff';
 import { registerAuditCommands } from './commands/audit';
 import { registerElectionCommands } from './commands/election';
+import { registerStationsCommands } from './commands/stations';
+import { registerVerifyCommand } from './commands/verify';
 import { databaseUrl } from './env';
 import { StoreUnreachable, errorLine, requirePostgres, requireRedis, useStackState } from './stores';
 
@@ -30,6 +32,8 @@ registerDeadLetterCommands(program);
 registerStaffCommands(program);
 registerAuditCommands(program);
 registerElectionCommands(program);
+registerStationsCommands(program);
+registerVerifyCommand(program);
 
 type Store = 'postgres' | 'redis';
 /** The stores each command needs, checked before it runs (a command not listed checks none). */
@@ -40,6 +44,7 @@ const NEEDS: Record<string, (opts: Record<string, unknown>) => Store[]> = {
   'members import': () => ['postgres'],
   'election import': () => ['postgres'],
   'election check': () => ['postgres'],
+  'stations import': () => ['postgres'],
   'sms tail': () => ['redis'],
   'results rebuild': (o) => (o.direct ? ['postgres', 'redis'] : ['redis']),
   'results show': () => ['redis'],

@@ -11,6 +11,7 @@ import { waitHealthy } from './stack/health';
 import type { HealthTarget } from './stack/health';
 import { canEmbedFor, probePostgres, startEmbeddedPostgres } from './stack/postgres';
 import { hasRedisServer, probeRedis, startLocalRedis } from './stack/redis';
+import { localSigningKey, serviceSecrets } from './stack/signing-key';
 import { localBallotKeys } from './stack/ballot-keys';
 import { type RunningServices, superviseServices } from './stack/run-services';
 import { defaultDataDir, removeStackState, writeStackState } from './stack/state';
@@ -225,6 +226,7 @@ async function main(): Promise<number> {
     // ballot sealing key of the stack's own is kept in the data dir (docs/secrecy.md).
     const env = { ...process.env, ...serviceEnv(process.env, { databaseUrl, redisUrl }, opts.scale) };
     if (!env.BALLOT_KEYS && env.NODE_ENV !== 'production') env.BALLOT_KEYS = await localBallotKeys(opts.dataDir, log);
+    if (!env.RESULTS_SIGNING_KEY && env.NODE_ENV !== 'production') env.RESULTS_SIGNING_KEY = await localSigningKey(opts.dataDir, log);
     checkServiceConfigs(opts.services, env);
     const selected = SERVICES.filter((s) => opts.services.includes(s.name));
     for (const s of selected) {
@@ -248,7 +250,7 @@ async function main(): Promise<number> {
     // current jobs (close-with-grace delay) before SIGKILL.
     const spec = (name: ServiceName) => SERVICES.find((s) => s.name === name)!;
     services = superviseServices(
-      instances.map((i) => ({ name: i.name, command: serviceCommand(spec(i.service).entry), color: spec(i.service).color, env: { ...env, [portVariable(i.service)]: String(i.port) }, cwd: ROOT })),
+      instances.map((i) => ({ name: i.name, command: serviceCommand(spec(i.service).entry), color: spec(i.service).color, env: { ...serviceSecrets(env, i.service), [portVariable(i.service)]: String(i.port) }, cwd: ROOT })),
       { forceAfterMs: 35_000, log },
     );
     const running = services;

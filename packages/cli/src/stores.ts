@@ -56,6 +56,13 @@ export function useStackState(env: NodeJS.ProcessEnv = process.env): void {
       // None yet.
     }
   }
+  if (!env.RESULTS_SIGNING_KEY && env.NODE_ENV !== 'production') {
+    try {
+      env.RESULTS_SIGNING_KEY = readFileSync(path.join(dataDir, 'signing-key'), 'utf8').trim() || undefined;
+    } catch {
+      // None yet.
+    }
+  }
 }
 
 function where(url: string): string {

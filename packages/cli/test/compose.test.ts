@@ -23,7 +23,7 @@ describe('docker-compose.yml', () => {
 
   it('still agrees when deployed with production settings from an .env file', () => {
     // (BALLOT_KEYS since issue #9, AUTH_CODE_PEPPER and OPS_TOKEN since #8: production refuses to start without them.)
-    const vars = { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example.kz/send', SMS_HTTP_TOKEN: 'x', BALLOT_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64')}`, AUTH_CODE_PEPPER: 'a-production-secret-of-32-characters-or-more', OPS_TOKEN: 'an-ops-token-of-32-characters-or-more-000', ADMIN_SECRET: 'another-production-secret-of-32-characters', ADMIN_TOTP_KEYS: `t1:${Buffer.alloc(32, 7).toString('base64')}` };
+    const vars = { NODE_ENV: 'production', SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example.kz/send', SMS_HTTP_TOKEN: 'x', BALLOT_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64')}`, AUTH_CODE_PEPPER: 'a-production-secret-of-32-characters-or-more', OPS_TOKEN: 'an-ops-token-of-32-characters-or-more-000', ADMIN_SECRET: 'another-production-secret-of-32-characters', ADMIN_TOTP_KEYS: `t1:${Buffer.alloc(32, 7).toString('base64')}`, RESULTS_SIGNING_KEY: 'k1:MC4CAQAwBQYDK2VwBCIEIAUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUF' };
     expect(checkCompose(load(), ROOT, vars)).toEqual([]);
   });
 

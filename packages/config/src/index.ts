@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { KZ_MOBILE_CODES } from '@primaries/domain';
-import { type BallotKey, parseBallotKeys } from '@primaries/sealing';
+import { type BallotKey, type SigningKey, parseBallotKeys, parseSigningKey } from '@primaries/sealing';
 
 /**
  * Every service's settings, one zod schema each, parsed once at start and frozen
@@ -92,6 +92,31 @@ function requireBallotKeysInProduction(c: { NODE_ENV: string; BALLOT_KEYS: reado
   if (c.NODE_ENV === 'production' && c.BALLOT_KEYS.length === 0) {
     ctx.addIssue({ code: 'custom', path: ['BALLOT_KEYS'], message: 'required when NODE_ENV=production (id:base64key[,…], 32-byte keys)' });
   }
+}
+
+/** RESULTS_SIGNING_KEY: `id:base64(PKCS #8 DER)`, the election's Ed25519 key that signs the results snapshots (issue #16). */
+const signingKey = z.string().transform((text, ctx): SigningKey => {
+  try {
+    return parseSigningKey(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** The id of the publicly known signing key used when RESULTS_SIGNING_KEY is unset outside production. */
+export const DEVELOPMENT_SIGNING_KEY_ID = 'insecure-development-key';
+
+/**
+ * A signing key everyone has (it is written here): a snapshot signed with it proves nothing,
+ * and the worker warns when it runs with it. Production refuses to start without
+ * RESULTS_SIGNING_KEY; `pnpm start` generates a real key into its data dir.
+ */
+const DEVELOPMENT_SIGNING_KEY = `${DEVELOPMENT_SIGNING_KEY_ID}:MC4CAQAwBQYDK2VwBCIEIP7j7f6YPCZwu5ffrPKc5mxn9OzPD5uE54/EOB14o/eO`;
+
+/** RESULTS_SIGNING_KEY as parsed; the development key outside production when unset (null in production: refused). */
+function withSigningKey<T extends { NODE_ENV: string; RESULTS_SIGNING_KEY?: SigningKey | undefined }>(c: T) {
+  return { ...c, RESULTS_SIGNING_KEY: c.RESULTS_SIGNING_KEY ?? (c.NODE_ENV === 'production' ? null : parseSigningKey(DEVELOPMENT_SIGNING_KEY)) };
 }
 
 /**
@@ -294,8 +319,13 @@ export const workerSchema = z.object({
   DEAD_LETTER_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 86400),
   /** Vote claims unconfirmed this long are released (their vote service died before queueing them). */
   VOTE_CLAIM_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
-}).transform(withBallotKeys).transform((c) => ({ ...c, BALLOT_RELEASE_RESERVE: c.BALLOT_RELEASE_RESERVE ?? c.BALLOT_RELEASE_MIN })).superRefine((c, ctx) => {
+  /** The election's Ed25519 key that signs every results snapshot (issue #16): `id:base64(PKCS #8 DER)`. */
+  RESULTS_SIGNING_KEY: signingKey.optional(),
+}).transform(withBallotKeys).transform(withSigningKey).transform((c) => ({ ...c, BALLOT_RELEASE_RESERVE: c.BALLOT_RELEASE_RESERVE ?? c.BALLOT_RELEASE_MIN })).superRefine((c, ctx) => {
   requireBallotKeysInProduction(c, ctx);
+  if (c.NODE_ENV === 'production' && !c.RESULTS_SIGNING_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['RESULTS_SIGNING_KEY'], message: 'required when NODE_ENV=production (id:base64 PKCS #8 Ed25519 key, docs/verification.md)' });
+  }
   refuseDevelopmentSms(c, ctx);
   if (c.SMS_PROVIDER === 'http' && !c.SMS_HTTP_URL) {
     ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'SMS_HTTP_URL is required when SMS_PROVIDER=http' });

@@ -6,9 +6,11 @@ import type { CandidateTable, ContestTable } from './tables/contest.table';
 import type { AuthorizationTable, MemberTable } from './tables/member.table';
 import type { BallotTable, ParticipationTable, ReceiptTable, RecordedVoteBatchTable, SealedBallotTable } from './tables/vote.table';
 import type { PaperProtocolTable, PaperProtocolVoteTable, PollingStationTable } from './tables/paper.table';
+import type { PaperCheckinTable, PaperProtocolEntryTable, PaperProtocolScanTable, PaperVoterTable } from './tables/paper-day.table';
 import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
 import type { StaffEnrolmentTable, StaffTable } from './tables/staff.table';
 import type { ComplaintEvidenceTable, ComplaintNoteTable, ControlDecisionTable, MemberBlockTable } from './tables/control.table';
+import type { ResultSnapshotTable } from './tables/snapshot.table';
 
 /** The one Database interface (Kysely's own example layout). */
 export interface Database {
@@ -27,6 +29,10 @@ export interface Database {
   polling_stations: PollingStationTable;
   paper_protocols: PaperProtocolTable;
   paper_protocol_votes: PaperProtocolVoteTable;
+  paper_voters: PaperVoterTable;
+  paper_checkins: PaperCheckinTable;
+  paper_protocol_entries: PaperProtocolEntryTable;
+  paper_protocol_scans: PaperProtocolScanTable;
   complaints: ComplaintTable;
   audit_events: AuditEventTable;
   staff: StaffTable;
@@ -35,6 +41,7 @@ export interface Database {
   complaint_notes: ComplaintNoteTable;
   control_decisions: ControlDecisionTable;
   member_blocks: MemberBlockTable;
+  result_snapshots: ResultSnapshotTable;
 }
 
 // Date-only columns stay 'YYYY-MM-DD' strings: a birth date or freeze date has no time zone.

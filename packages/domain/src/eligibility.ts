@@ -1,6 +1,6 @@
 /**
  * Who may authorize (docs/auth.md, "Who may sign in"): an active member, admitted before the
- * election's freeze date, not expelled, blocked or suspended, whose registered phone
+ * election's freeze start (`freeze_date`), not expelled, blocked or suspended, whose registered phone
  * matches the one given. Pure: the caller fetches the member and the election.
  */
 
@@ -13,7 +13,10 @@ export interface EligibilityMember {
 }
 
 export interface EligibilityElection {
-  /** YYYY-MM-DD: members admitted on or after this day do not vote (2020: 11 Sep). */
+  /**
+   * YYYY-MM-DD, the membership freeze's first day (freeze-window.ts): members admitted on or
+   * after it do not vote (2020: 11 Sep). Admissions after the window's end do not vote either.
+   */
   freeze_date: string;
 }
 

@@ -8,3 +8,5 @@ export * from './party-list';
 export * from './election-setup';
 export * from './pre-open-check';
 export * from './control';
+export * from './freeze-window';
+export * from './paper';

@@ -51,7 +51,10 @@ export type MemberRowReason =
   | 'district_not_in_region'
   | 'iin_duplicate_in_file'
   | 'phone_duplicate_in_file'
-  | 'phone_taken';
+  | 'phone_taken'
+  // The membership freeze (freeze-window.ts), decided by the importer:
+  | 'admitted_in_freeze'
+  | 'status_frozen';
 
 export type MemberRowResult = { ok: true; row: MemberRow } | { ok: false; reason: MemberRowReason; message: string };
 

@@ -10,3 +10,4 @@ export * from './sms';
 export * from './auth';
 export * from './tokens';
 export * from './blocks';
+export * from './paper';

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { signedHeaderSchema } from './signed';
+
+export * from './signed';
 
 /**
  * The results snapshot: what the worker's tally job writes to Redis and the results
@@ -185,11 +188,18 @@ export const snapshotSchema = z.object({
    * a contest, and ballots carry no time, so it links nobody to a ballot (docs/secrecy.md).
    */
   turnoutByHour: z.array(hourTurnoutSchema).default([]),
+  /**
+   * Paper polling stations (issue #15; absent in older snapshots): stations, protocols
+   * expected (each station × the contests of its place) and protocols accepted so far.
+   */
+  paper: z.object({ stations: z.number().int(), protocolsExpected: z.number().int(), protocolsAccepted: z.number().int() }).optional(),
   /** The audit trail's head when the snapshot was built (issue #12): its seq and hash. */
   auditHead: z.object({ seq: z.number().int().min(0), hash: z.string() }).optional(),
   contests: z.array(contestResultSchema),
   /** The party-control committee's public record (issue #14). */
   decisions: z.array(publicDecisionSchema).default([]),
+  /** The signed, chained header (issue #16): absent in older snapshots. */
+  signed: signedHeaderSchema.optional(),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 /** A snapshot before it has a version number (what the tally computes). */
@@ -206,6 +216,13 @@ export function resultsKeys(prefix: string) {
     version: (n: number) => `${prefix}:results:v${n}`,
     /** Pub/sub channel: the message is the new version number. */
     channel: `${prefix}:results:updated`,
+    /** Hash: seq → one signed snapshot header's JSON, for one election's chain (issue #16). */
+    chain: (electionId: number) => `${prefix}:results:chain:${electionId}`,
+    /** Hash: key id → the public signing key's JSON (`GET /api/v1/keys`). */
+    keys: `${prefix}:results:keys`,
+    /** The public archive of one election: the manifest (JSON list of files) and each file's bytes. */
+    archiveManifest: (electionId: number) => `${prefix}:archive:${electionId}:manifest`,
+    archiveFile: (electionId: number, name: string) => `${prefix}:archive:${electionId}:file:${name}`,
   };
 }
 

@@ -17,11 +17,16 @@ import { publishAuditTrail } from '@primaries/audit';
 import auditTrailRoutes from './routes/audit-trail';
 import authRoutes from './routes/auth';
 import dashboardRoutes from './routes/dashboard';
+import electionImportRoutes from './routes/election-import';
+import memberStatusRoutes from './routes/member-status';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
 import controlComplaintRoutes from './routes/control-complaints';
 import controlDecisionRoutes from './routes/control-decisions';
 import { registerControlEffects } from './control/effects';
+import paperCheckinRoutes from './routes/paper-checkins';
+import paperStationRoutes from './routes/paper-stations';
+import paperProtocolRoutes from './routes/paper-protocols';
 import { consoleSite, resultsUrlFor } from './site';
 
 declare module 'fastify' {
@@ -110,6 +115,11 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(auditTrailRoutes);
     await api.register(controlComplaintRoutes);
     await api.register(controlDecisionRoutes);
+    await api.register(paperStationRoutes);
+    await api.register(paperCheckinRoutes);
+    await api.register(paperProtocolRoutes);
+    await api.register(electionImportRoutes);
+    await api.register(memberStatusRoutes);
   }, { prefix: '/api/v1' });
   // Bull Board at /queues, organizers only (docs/admin.md).
   await queueBoardPlugin(app);

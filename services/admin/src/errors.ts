@@ -1,4 +1,5 @@
 import { defineError } from '@primaries/service-kit';
+import { PaperErrors } from './paper/errors';
 
 /**
  * The officials' site's error catalogue (STYLE.md habit 4). Codes are stable and listed in
@@ -32,14 +33,26 @@ export const AdminErrors = {
   CANDIDATE_NOT_FOUND: defineError('ADMIN_ERR_CANDIDATE_NOT_FOUND', 'No such candidate in this election', 422),
   CANDIDATE_NOT_REMOVED: defineError('ADMIN_ERR_CANDIDATE_NOT_REMOVED', 'This candidate is not removed', 409),
   CANDIDATE_ALREADY_REMOVED: defineError('ADMIN_ERR_CANDIDATE_ALREADY_REMOVED', 'This candidate is already removed', 409),
-  MEMBER_NOT_FOUND: defineError('ADMIN_ERR_MEMBER_NOT_FOUND', 'No such member', 422),
   MEMBER_ALREADY_BLOCKED: defineError('ADMIN_ERR_MEMBER_ALREADY_BLOCKED', 'This member is already blocked', 409),
   EVIDENCE_REFUSED: defineError('ADMIN_ERR_EVIDENCE_REFUSED', 'Evidence refused: %s', 422),
+  /** No election (none yet, or no election with the slug given). */
+  ELECTION_NOT_FOUND: defineError('ADMIN_ERR_ELECTION_NOT_FOUND', 'No such election', 404),
+  /** A setup file cannot be read at all (its name, header or CSV); the argument says which and why. */
+  IMPORT_FILE_INVALID: defineError('ADMIN_ERR_IMPORT_FILE_INVALID', 'A setup file cannot be imported: %s', 422),
+  /** Lines of the setup files were refused: nothing was written (the report lists every one). */
+  IMPORT_REJECTED: defineError('ADMIN_ERR_IMPORT_REJECTED', '%s line(s) refused; nothing was written', 422),
+  /** The election's window has opened: its setup can no longer change. */
+  SETUP_LOCKED: defineError('ADMIN_ERR_SETUP_LOCKED', 'The voting window has opened: the setup can no longer be changed', 409),
+  /** No member with this IIN in the register. */
+  MEMBER_NOT_FOUND: defineError('ADMIN_ERR_MEMBER_NOT_FOUND', 'No member with this IIN', 404),
+  /** The membership freeze runs (its first and last day): only the control committee changes a member's status. */
+  FREEZE_CONTROL_ONLY: defineError('ADMIN_ERR_FREEZE_CONTROL_ONLY', 'The membership freeze runs (%s to %s): only the control committee may change a member\'s status', 403),
 } as const;
 
 /** Every code the admin service can answer with (for the docs check). */
 export const ADMIN_ERROR_CODES = [
   ...Object.values(AdminErrors).map((E) => new E().code),
+  ...Object.values(PaperErrors).map((E) => new E().code),
   'ADMIN_ERR_VALIDATION',
   'ADMIN_ERR_NOT_FOUND',
   'ADMIN_ERR_RATE_LIMITED',

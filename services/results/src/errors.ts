@@ -25,4 +25,8 @@ export const ResultsErrorCodes = {
   EVIDENCE_TYPE: 'RESULTS_ERR_EVIDENCE_TYPE',
   EVIDENCE_BOMB: 'RESULTS_ERR_EVIDENCE_BOMB',
   EVIDENCE_POLYGLOT: 'RESULTS_ERR_EVIDENCE_POLYGLOT',
+  /** 404: the public archive is published only once the voting window has closed and every ballot is released (issue #16). */
+  ARCHIVE_NOT_READY: 'RESULTS_ERR_ARCHIVE_NOT_READY',
+  /** 404: the archive has no file of this name. */
+  ARCHIVE_FILE_NOT_FOUND: 'RESULTS_ERR_ARCHIVE_FILE_NOT_FOUND',
 } as const;

@@ -75,6 +75,8 @@ export async function renderResource(
 /** Everything the API answers for one snapshot, rendered once when the snapshot arrives. */
 export interface RenderedSnapshot {
   version: number;
+  /** The snapshot's JSON exactly as the worker stored it: the body its signed header hashes (issue #16). */
+  raw?: string;
   snapshot: Snapshot;
   summary: Resource;
   turnout: Resource;
@@ -98,6 +100,13 @@ export function summaryBody(s: Snapshot) {
     turnout: s.turnout,
     pending: s.pending,
     auditHead: s.auditHead ?? null,
+    /** Paper polling stations' progress (issue #15): protocols accepted of those expected. */
+    paper: s.paper ?? { stations: 0, protocolsExpected: 0, protocolsAccepted: 0 },
+    /** The signed, chained header (issue #16): N in the chain, its hash, the previous one's, the signature. */
+    snapshot: s.signed?.seq ?? null,
+    hash: s.signed?.hash ?? null,
+    prevHash: s.signed?.prevHash ?? null,
+    signature: s.signed ? { keyId: s.signed.keyId, algorithm: 'Ed25519', value: s.signed.signature } : null,
     turnoutByHour: s.turnoutByHour,
     /** Candidates the party-control committee removed, with when and why: the public list. */
     removed: s.contests.flatMap((c) =>

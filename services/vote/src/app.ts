@@ -18,6 +18,7 @@ import devRoutes from './routes/dev';
 import ballotRoutes from './routes/ballot';
 import voteRoutes from './routes/votes';
 import receiptRoutes from './routes/receipts';
+import paperStationRoutes from './routes/paper-station';
 import { voterSite } from './site';
 
 declare module 'fastify' {
@@ -75,6 +76,7 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
   await app.register(voteRoutes, { prefix: '/api/v1/votes' });
   await app.register(receiptRoutes, { prefix: '/api/v1/receipts' });
   await app.register(complaintRoutes, { prefix: '/api/v1/complaints' });
+  await app.register(paperStationRoutes, { prefix: '/api/v1/paper-station' });
   await app.register(staticSitePlugin, { site: voterSite, data: { hotline: config.HOTLINE_PHONE, resultsUrl: config.RESULTS_URL } });
   return app;
 }

@@ -17,6 +17,8 @@ export const VoteErrors = {
   CANDIDATE_REMOVED: defineError('VOTE_ERR_CANDIDATE_REMOVED', 'Candidate %s has been removed from contest %s', 422),
   TOO_MANY_MARKS: defineError('VOTE_ERR_TOO_MANY_MARKS', 'Contest %s allows at most %s marks', 422),
   DUPLICATE_MARK: defineError('VOTE_ERR_DUPLICATE_MARK', 'Candidate %s is marked twice in contest %s', 422),
+  /** The member is on a polling station's list: they vote on paper there (GET /api/v1/paper-station says where and when). */
+  PAPER_VOTER: defineError('VOTE_ERR_PAPER_VOTER', 'You vote on paper at your polling station', 403),
   ALREADY_VOTED: defineError('VOTE_ERR_ALREADY_VOTED', 'You have already voted in contest %s', 409),
   RECEIPT_UNKNOWN: defineError('VOTE_ERR_RECEIPT_UNKNOWN', 'No such receipt', 404),
   UNAVAILABLE: defineError('VOTE_ERR_UNAVAILABLE', 'Voting is busy; try again shortly', 503),

@@ -47,7 +47,8 @@ describe('GET /api/v1/receipts/{receipt}', () => {
     const closed = await h.rebuild();
     expect(closed!.pending).toBe(0);
     expect(closed!.contests.filter((c) => contests.includes(c.id)).map((c) => c.online)).toEqual([1, 1, 1]);
-    for (const { receipt } of receipts) expect((await status(receipt)).json()).toEqual({ status: 'counted' });
+    // …in snapshot N of the signed chain (issue #16).
+    for (const { receipt } of receipts) expect((await status(receipt)).json()).toEqual({ status: 'counted', snapshot: closed!.signed!.seq });
 
     // The receipts themselves are not stored anywhere, only their hashes, and never on a ballot.
     const rows = await sql<{ j: string }>`select row_to_json(r)::text j from receipts r`.execute(h.tdb.db);

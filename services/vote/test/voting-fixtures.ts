@@ -120,7 +120,7 @@ export async function votingHarness(
     async rebuild(wenv = {}) {
       const c = h.workerConfig(wenv);
       const releaser = new Releaser({ db: tdb.db, sealer: options.sealer ?? new BallotSealer(c.BALLOT_KEYS), min: c.BALLOT_RELEASE_MIN, reserve: c.BALLOT_RELEASE_RESERVE, log: app.log as unknown as Logger });
-      return (await rebuildResults(tdb.db, tr.redis, tr.prefix, { releaser })).snapshot;
+      return (await rebuildResults(tdb.db, tr.redis, tr.prefix, { releaser, signer: c.RESULTS_SIGNING_KEY })).snapshot;
     },
     async startWorker(opts = {}, wenv = {}) {
       const wconfig: WorkerConfig = h.workerConfig(wenv);

@@ -51,7 +51,7 @@ export function voteApi(lang: Lang) {
     ballot: (token: string) => apiRequest<Ballot>('/api/v1/ballot', { lang, token }),
     vote: (token: string, selections: ReadonlyArray<{ contestId: number; candidateIds: number[] }>) =>
       apiRequest<VoteAnswer>('/api/v1/votes', { lang, token, method: 'POST', body: { selections } }),
-    receipt: (receipt: string) => apiRequest<{ status: ReceiptStatus }>(`/api/v1/receipts/${encodeURIComponent(receipt)}`, { lang }),
+    receipt: (receipt: string) => apiRequest<{ status: ReceiptStatus; snapshot?: number }>(`/api/v1/receipts/${encodeURIComponent(receipt)}`, { lang }),
   };
 }
 export type VoteApi = ReturnType<typeof voteApi>;

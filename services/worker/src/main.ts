@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import Fastify from 'fastify';
-import { DEVELOPMENT_BALLOT_KEY_ID, loadConfig } from '@primaries/config';
+import { DEVELOPMENT_BALLOT_KEY_ID, DEVELOPMENT_SIGNING_KEY_ID, loadConfig } from '@primaries/config';
 import { createDb } from '@primaries/db';
 import { createLogger, loggerOptions } from '@primaries/logger';
 import { bullPrefix, workerConnection } from '@primaries/queue';
@@ -12,6 +12,9 @@ import { startProcessors } from './processors';
 async function main() {
   const config = loadConfig('worker');
   const log = createLogger('worker', config.LOG_LEVEL);
+  if (config.RESULTS_SIGNING_KEY?.id === DEVELOPMENT_SIGNING_KEY_ID) {
+    log.warn('RESULTS_SIGNING_KEY is not set: results snapshots are signed with the publicly known development key (never for a real election)');
+  }
   if (config.BALLOT_KEYS[0]?.id === DEVELOPMENT_BALLOT_KEY_ID) {
     log.warn('BALLOT_KEYS is not set: sealed ballots open with the publicly known development key (never for a real election)');
   }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type PreOpenProblem, preOpenProblems } from '@primaries/domain';
 import { createDb, findElectionBySlug, preOpenData } from '@primaries/db';
+import { deploymentFromEnv } from '@primaries/election-setup';
 import { databaseUrl } from '../env';
 import { type ElectionImportSummary, importElection } from '../import/import-election';
 
@@ -24,15 +25,7 @@ export function importLines(s: ElectionImportSummary): string[] {
   return lines;
 }
 
-/** Deployment settings the pre-open check reads, from the environment the services will run with. */
-export function deploymentFromEnv(env: Record<string, string | undefined>) {
-  return {
-    production: env.NODE_ENV === 'production',
-    smsProvider: env.SMS_PROVIDER || undefined,
-    smsHttpUrl: env.SMS_HTTP_URL || undefined,
-    ballotKeys: (env.BALLOT_KEYS ?? '').split(',').filter((k) => /^[^:\s]+:\S+$/.test(k.trim())).length,
-  };
-}
+export { deploymentFromEnv };
 
 /** `election check`: every problem that would make the election unfit to open. */
 export async function electionCheck(opts: { election?: string }, env: Record<string, string | undefined> = process.env): Promise<{ slug: string; problems: PreOpenProblem[] }> {

@@ -43,6 +43,7 @@ export function registerResultsCommands(program: Command): void {
           const releaser = new Releaser({ db, sealer: new BallotSealer(config.BALLOT_KEYS), min: config.BALLOT_RELEASE_MIN, reserve: config.BALLOT_RELEASE_RESERVE, log: createLogger('cli', 'warn') });
           const { snapshot: _snapshot, ...summary } = await rebuildResults(db, redis, config.REDIS_PREFIX, {
             releaser,
+            signer: config.RESULTS_SIGNING_KEY,
             ...(opts.election ? { electionId: opts.election } : {}),
             ...(config.RESULTS_REFRESH_SECONDS !== undefined ? { refreshSeconds: config.RESULTS_REFRESH_SECONDS } : {}),
           });

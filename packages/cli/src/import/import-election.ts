@@ -1,12 +1,12 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { SETUP_KINDS, type SetupKind } from '@primaries/domain';
-import { type SetupCounts, appendAuditEvent, createDb, findElectionBySlug, applyElectionSetup, loadSetupPlaces, lockElectionForSetup } from '@primaries/db';
-import { type SetupLine, type SetupReject, SetupFileError, readSetupFile, resolveSetupFiles } from './setup-files';
-import { validateSetup } from './validate-setup';
+import type { SetupKind } from '@primaries/domain';
+import { type SetupCounts, createDb, findElectionBySlug } from '@primaries/db';
+import { type SetupReject, SetupFileError, SetupRefusedError, importElectionSetup } from '@primaries/election-setup';
+import { readSetupFiles, resolveSetupFiles } from './setup-files';
 
-export { SetupFileError };
+export { SetupFileError, SetupRefusedError };
 
 export interface ElectionImportOptions {
   databaseUrl: string;
@@ -36,29 +36,15 @@ export interface ElectionImportSummary {
   reportPath: string;
 }
 
-/** The election's window has opened: its setup can no longer be changed. Nothing was written. */
-export class SetupRefusedError extends Error {
-  override name = 'SetupRefusedError';
-}
-
-class Rollback extends Error {}
-
 /**
- * `election import`: reads the setup files, checks every row (domain row rules, then codes
- * against the file and the database), and — only when no row is refused — writes regions,
- * districts, contests and candidates with an `election.imported` audit event, all in one
- * transaction that holds the election's row locked and refuses once the window has opened.
+ * `election import`: reads the setup files and runs the shared import
+ * (@primaries/election-setup, the console's too) as `operator:cli`, then writes every
+ * refused line to the report CSV.
  */
 export async function importElection(opts: ElectionImportOptions): Promise<ElectionImportSummary> {
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   const files = await resolveSetupFiles(opts.inputs);
-  const read = new Map<SetupKind, SetupLine[]>();
-  const rejects: SetupReject[] = [];
-  for (const [kind, file] of files) {
-    const r = await readSetupFile(kind, file);
-    read.set(kind, r.lines);
-    rejects.push(...r.rejects);
-  }
+  const contents = await readSetupFiles(files);
   const first = path.resolve(opts.inputs[0]!);
   const reportPath = path.resolve(opts.reportPath ?? path.join((await isDir(first)) ? first : path.dirname(first), 'election-import.report.csv'));
 
@@ -66,44 +52,9 @@ export async function importElection(opts: ElectionImportOptions): Promise<Elect
   try {
     const election = await findElectionBySlug(db, opts.election);
     if (!election) throw new SetupFileError(opts.election ? `no election with slug ${opts.election}` : 'no election: create one first');
-    let counts: SetupCounts | null = null;
-    try {
-      await db.transaction().execute(async (trx) => {
-        if ((await lockElectionForSetup(trx, election.id)).opened) {
-          throw new SetupRefusedError(`election ${election.slug} has opened: its setup can only be changed before the window opens`);
-        }
-        const places = await loadSetupPlaces(trx, election.id);
-        const checked = validateSetup(files, read, places, today);
-        rejects.push(...checked.rejects);
-        if (rejects.length) throw new Rollback();
-        counts = await applyElectionSetup(trx, election.id, checked.data);
-        const c = counts as SetupCounts;
-        await appendAuditEvent(trx, {
-          actor: { role: 'operator', id: 'cli' },
-          action: 'election.imported',
-          subject: `election:${election.id}`,
-          reason: `regions ${c.regions.inserted}+${c.regions.updated}, districts ${c.districts.inserted}+${c.districts.updated}, contests ${c.contests.inserted}+${c.contests.updated}, candidates ${c.candidates.inserted}+${c.candidates.updated}-${c.candidates.deleted} (new+updated-deleted)`,
-          electionId: election.id,
-        });
-        if (opts.dryRun) throw new Rollback();
-      });
-    } catch (err) {
-      if (!(err instanceof Rollback)) throw err;
-      if (rejects.length) counts = null;
-    }
-    const order = (f: string) => SETUP_KINDS.findIndex((k) => path.basename(files.get(k) ?? '') === f);
-    rejects.sort((a, b) => order(a.file) - order(b.file) || a.line - b.line);
-    await writeFile(reportPath, stringify(rejects.map((r) => [r.file, r.line, r.reason, r.message]), { header: true, columns: ['file', 'line', 'reason', 'message'] }));
-    return {
-      electionId: election.id,
-      files: Object.fromEntries(files),
-      rows: Object.fromEntries([...read].map(([k, v]) => [k, v.length + rejects.filter((r) => r.reason === 'csv_malformed' && r.file === path.basename(files.get(k)!)).length])),
-      applied: counts !== null && rejects.length === 0 && !opts.dryRun,
-      dryRun: !!opts.dryRun,
-      counts,
-      rejects,
-      reportPath,
-    };
+    const report = await importElectionSetup(db, { election, files: contents, actor: { role: 'operator', id: 'cli' }, dryRun: !!opts.dryRun, today });
+    await writeFile(reportPath, stringify(report.rejects.map((r) => [r.file, r.line, r.reason, r.message]), { header: true, columns: ['file', 'line', 'reason', 'message'] }));
+    return { ...report, files: Object.fromEntries(files), reportPath };
   } finally {
     await db.destroy();
   }

@@ -6,7 +6,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import pg from 'pg';
-import { KZ_MOBILE_CODES, MEMBER_CSV_COLUMNS, type MemberCsvColumn, type MemberRowReason, parseMemberRow } from '@primaries/domain';
+import { KZ_MOBILE_CODES, MEMBER_CSV_COLUMNS, type MemberCsvColumn, type MemberRowReason, freezeWindowHolding, freezeWindowOf, parseMemberRow } from '@primaries/domain';
 import { abortCopy, copyCsvInto, endStream, writeChunk } from './copy';
 
 export interface ImportOptions {
@@ -109,6 +109,10 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
     const districts = await client.query<{ id: number; code: string; region_id: number }>('select id, code, region_id from districts');
     const regionId = new Map(regions.rows.map((r) => [r.code, r.id]));
     const districtByCode = new Map(districts.rows.map((d) => [d.code, d]));
+    // The membership freeze of every election (docs/register.md#the-membership-freeze).
+    const elections = await client.query<{ freeze_date: string; freeze_end: string | null; closes_at: Date }>('select freeze_date::text, freeze_end::text, closes_at from elections');
+    const windows = elections.rows.map(freezeWindowOf);
+    const frozenToday = freezeWindowHolding(today, windows);
 
     await client.query('begin');
     await client.query(`
@@ -169,6 +173,11 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
         rejects.push({ line, reason: 'district_not_in_region', message: `district ${shown(m.district)} is not in region ${shown(m.region)}` });
         continue;
       }
+      const frozen = freezeWindowHolding(m.admitted_at, windows);
+      if (frozen) {
+        rejects.push({ line, reason: 'admitted_in_freeze', message: `admitted_at falls in the membership freeze (${frozen.start} to ${frozen.end}): no admissions then` });
+        continue;
+      }
       batch.push([line, m.iin, m.phone, m.full_name, m.gender, m.birth_date, region, district.id, m.primary_org, m.admitted_at, m.status]);
       if (batch.length >= BATCH) {
         await writeChunk(copy, stringify(batch));
@@ -205,6 +214,16 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
         from import_rows r where not exists (select 1 from import_rejects j where j.line = r.line)
       ) d
       where line <> first_line`);
+    // While a freeze runs, a member's status changes only by the control committee's decision
+    // (the console), never through an import.
+    if (frozenToday) {
+      await client.query(
+        `insert into import_rejects (line, reason, message)
+         select r.line, 'status_frozen', $1 from import_rows r join members m on m.iin = r.iin and m.status <> r.status
+         on conflict (line) do nothing`,
+        [`the membership freeze runs (${frozenToday.start} to ${frozenToday.end}): a status changes only by the control committee`],
+      );
+    }
     // Existing members first (by IIN, only when something differs), then the new ones in IIN
     // order so the unique index fills sequentially. Plain UPDATE + INSERT rather than
     // INSERT … ON CONFLICT: the table lock rules out races, and speculative insertion costs more.

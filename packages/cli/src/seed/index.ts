@@ -44,7 +44,10 @@ export class SeedRefusedError extends Error {
 export const DEFAULT_CSV_PATH = path.resolve(__dirname, '../../../../.data/members.csv');
 const CHUNK = 10_000;
 // Members admitted on or after the freeze date may not vote (2020: ~3% joined after 1 Aug).
+// The demo's freeze is a window of FREEZE_DAYS (nobody is admitted inside it; the member
+// import refuses such dates) ending before today, so the late members are admitted after it.
 const FREEZE_DAYS_BEFORE_OPEN = 20;
+const FREEZE_DAYS = 10;
 const SHARE_ADMITTED_AFTER_FREEZE = 0.03;
 // Tables whose rows mean "this database already holds an election or a register".
 const CONTENT_TABLES = ['elections', 'regions', 'districts', 'members', 'audit_events'] as const;
@@ -180,6 +183,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   const closesAt = new Date(opensAt.getTime() + days * 86400_000);
   const today = now.toISOString().slice(0, 10);
   const freezeDate = addDays(today, -FREEZE_DAYS_BEFORE_OPEN);
+  const freezeEnd = addDays(freezeDate, FREEZE_DAYS - 1);
   const electionDay = closesAt.toISOString().slice(0, 10);
 
   const bar = progressBar(opts.progress ?? false);
@@ -195,9 +199,9 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   try {
     await client.query('begin');
     const election = await client.query<{ id: number }>(
-      `insert into elections (slug, name, name_kk, opens_at, closes_at, freeze_date, election_day, results_refresh_seconds)
-       values ($1, $2, $3, $4, $5, $6, $7, 1800) returning id`,
-      [`demo-${seed}`, 'Партийные праймериз (демо)', 'Партиялық праймериз (демо)', opensAt, closesAt, freezeDate, electionDay],
+      `insert into elections (slug, name, name_kk, opens_at, closes_at, freeze_date, freeze_end, election_day, results_refresh_seconds)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, 1800) returning id`,
+      [`demo-${seed}`, 'Партийные праймериз (демо)', 'Партиялық праймериз (демо)', opensAt, closesAt, freezeDate, freezeEnd, electionDay],
     );
     const electionId = election.rows[0]!.id;
 
@@ -275,7 +279,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
       const dbRows: unknown[][] = [];
       const fileRows: unknown[][] = [];
       for (let i = start; i < Math.min(memberCount, start + CHUNK); i++) {
-        const m = member(rng, places, cumulative, today, freezeDate, iins, phones);
+        const m = member(rng, places, cumulative, today, { start: freezeDate, end: freezeEnd }, iins, phones);
         fileRows.push([m.iin, m.phone, m.full_name, m.gender, m.birth_date, m.place.regionCode, m.place.code, m.primary_org, m.admitted_at, m.status]);
         dbRows.push([m.iin, m.phone, m.full_name, m.gender, m.birth_date, regionId.get(m.place.regionCode), districtId.get(m.place.code), m.primary_org, m.admitted_at, m.status]);
       }
@@ -316,7 +320,8 @@ interface SeedMember {
   status: 'active' | 'expelled' | 'blocked' | 'suspended';
 }
 
-function member(rng: Rng, places: DistrictPlace[], cumulative: number[], today: string, freezeDate: string, iins: Set<string>, phones: Set<string>): SeedMember {
+function member(rng: Rng, places: DistrictPlace[], cumulative: number[], today: string, freeze: { start: string; end: string }, iins: Set<string>, phones: Set<string>): SeedMember {
+  const freezeDate = freeze.start;
   const place = places[pickWeighted(rng, cumulative)]!;
   const [minAge, maxAge] = memberAgeRange(rng);
   const p = person(rng, rng() < 0.5 ? 'F' : 'M', today, minAge, maxAge);
@@ -332,7 +337,9 @@ function member(rng: Rng, places: DistrictPlace[], cumulative: number[], today: 
   const earliest = adult > '1999-03-01' ? adult : '1999-03-01';
   let admitted: string;
   if (rng() < SHARE_ADMITTED_AFTER_FREEZE || earliest >= freezeDate) {
-    const from = earliest > freezeDate ? earliest : freezeDate;
+    // After the freeze window: too late to vote, and never inside the window.
+    const afterWindow = addDays(freeze.end, 1);
+    const from = earliest > afterWindow ? earliest : afterWindow;
     const span = Math.max(0, Math.round((Date.parse(today) - Date.parse(from)) / 86400_000));
     admitted = addDays(from, intBetween(rng, 0, span));
   } else {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../database';
 
 /** An election with everything its ballots show: contests and every candidate (removed ones too). */
@@ -124,10 +124,16 @@ export async function candidateIdsByContest(db: Kysely<Database>, contestIds: re
 export async function findMemberPlaces(
   db: Kysely<Database>,
   memberIds: readonly string[],
-): Promise<Map<string, { regionId: number; districtId: number; status: 'active' | 'expelled' | 'blocked' | 'suspended' }>> {
-  const out = new Map<string, { regionId: number; districtId: number; status: 'active' | 'expelled' | 'blocked' | 'suspended' }>();
+): Promise<Map<string, { regionId: number; districtId: number; status: 'active' | 'expelled' | 'blocked' | 'suspended'; paperElectionIds: number[] }>> {
+  const out = new Map<string, { regionId: number; districtId: number; status: 'active' | 'expelled' | 'blocked' | 'suspended'; paperElectionIds: number[] }>();
   if (memberIds.length === 0) return out;
-  const rows = await db.selectFrom('members').select(['id', 'region_id', 'district_id', 'status']).where('id', 'in', [...memberIds]).execute();
-  for (const m of rows) out.set(String(m.id), { regionId: m.region_id, districtId: m.district_id, status: m.status });
+  const rows = await db
+    .selectFrom('members as m')
+    .select(['m.id', 'm.region_id', 'm.district_id', 'm.status'])
+    // Elections in which the member is on a polling station's list (issue #15): votes on paper there.
+    .select((eb) => eb.fn.coalesce(sql<number[] | null>`(select array_agg(v.election_id) from paper_voters v where v.member_id = m.id)`, sql<number[]>`'{}'::int[]`).as('paper'))
+    .where('m.id', 'in', [...memberIds])
+    .execute();
+  for (const m of rows) out.set(String(m.id), { regionId: m.region_id, districtId: m.district_id, status: m.status, paperElectionIds: m.paper });
   return out;
 }

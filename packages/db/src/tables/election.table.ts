@@ -14,7 +14,10 @@ export interface ElectionTable {
   opened_at: Timestamp | null;
   closed_at: Timestamp | null;
   results_published_at: Timestamp | null;
+  /** The membership freeze's first day (eligibility: admitted before it). */
   freeze_date: DateOnly;
+  /** The freeze's last day, inclusive; null: until voting ends (the close's day). */
+  freeze_end: DateOnly | null;
   election_day: DateOnly;
   results_refresh_seconds: Generated<number>;
   created_at: Generated<Timestamp>;

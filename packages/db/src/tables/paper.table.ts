@@ -26,6 +26,12 @@ export interface PaperProtocolTable {
   entered_by: string;
   entered_at: Generated<Timestamp>;
   accepted_at: Timestamp | null;
+  /** Issue #15: ballots the station received, when submitted, who decided, and why it was returned. */
+  ballots_received: Generated<number>;
+  submitted_at: Timestamp | null;
+  decided_by: string | null;
+  returned_at: Timestamp | null;
+  return_reason: string | null;
 }
 export type PaperProtocol = Selectable<PaperProtocolTable>;
 export type NewPaperProtocol = Insertable<PaperProtocolTable>;

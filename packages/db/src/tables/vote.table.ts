@@ -36,6 +36,8 @@ export interface ReceiptTable {
   status: ReceiptStatus;
   /** status <> 'counted' (generated): what the index of open receipts is on, so status changes stay HOT. */
   open: ColumnType<boolean, never, never>;
+  /** The seq of the snapshot that first counted it (issue #16); null until counted. */
+  counted_in: ColumnType<number | null, never, number | null>;
 }
 
 /** The votes of a batch its transaction recorded, until the batch's receipts are written. */

@@ -68,7 +68,7 @@ export const snapshotStorePlugin = fp(
         const raw = await app.redis.get(keys.version(version));
         if (raw === null) return true;
         const snapshot = snapshotSchema.parse(JSON.parse(raw));
-        const rendered = await renderSnapshot(snapshot);
+        const rendered = { ...(await renderSnapshot(snapshot)), raw };
         // A slower load of an older version must never replace a newer one.
         if (!store.current || store.current.version < rendered.version) {
           store.current = rendered;

@@ -39,6 +39,13 @@ export interface MemberPlace {
   regionId: number;
   districtId: number;
   status: string;
+  /** Elections in which the member is on a polling station's list: they vote on paper there (issue #15). */
+  paperElectionIds?: readonly number[];
+}
+
+/** Whether the member votes on paper in this election (on a station's list), not online. */
+export function votesOnPaper(place: MemberPlace, electionId: number): boolean {
+  return place.paperElectionIds?.includes(electionId) ?? false;
 }
 
 function buildView(data: ElectionBallotData): ElectionView {

@@ -55,6 +55,7 @@ export async function startRebuildTallies(ctx: WorkerContext, releaser: Releaser
       const stop = duration.startTimer();
       const result = await rebuildResults(db, ctx.redis, config.REDIS_PREFIX, {
         releaser,
+        signer: config.RESULTS_SIGNING_KEY,
         ...(data.electionId !== undefined ? { electionId: data.electionId } : {}),
         ...(config.RESULTS_REFRESH_SECONDS !== undefined ? { refreshSeconds: config.RESULTS_REFRESH_SECONDS } : {}),
       });

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '@primaries/db';
+import { type Database, paperProgress } from '@primaries/db';
 import { checkQuotas, competitionRanks, countedVotes, formPartyList, isYouth } from '@primaries/domain';
 import { snapshotDecisions } from './decisions';
 import type { CandidateResult, ContestResult, HourTurnout, RegionTurnout, SnapshotDraft } from '@primaries/results-model';
@@ -54,6 +54,8 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
       .execute(),
   ]);
   const contestIds = contests.map((c) => c.id);
+  const paper = paperProgress(db, election.id);
+  paper.catch(() => undefined); // awaited below; a failure before then must not go unhandled
 
   const [online, onlineBallots, paperVotes, paperBallots, turnoutRows, sealed] = await Promise.all([
     // One pass over the ballots' marks: unnest in the select list (ProjectSet) and a hash
@@ -244,6 +246,7 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
     // Accepted online but not yet released into the count: sealed, plus still queued.
     pending: sealed.rows.reduce((n, r) => n + r.n, 0) + (opts.queued ?? 0),
     turnoutByHour,
+    paper: await paper,
     contests: contestResults,
   };
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { type Database, beginCountingReceipts, finishCountingReceipts, withRebuildLock } from '@primaries/db';
+import type { SigningKey } from '@primaries/sealing';
 import type { TallyJobResult } from '@primaries/queue';
 import { readVoteBacklog } from '@primaries/redis-protocols';
 import { windowState } from '@primaries/domain';
@@ -10,6 +11,7 @@ import type { Releaser } from '../release/releaser';
 import { type BuildOptions, buildSnapshot, findElection } from './build-snapshot';
 import { publishSnapshot } from './publish-snapshot';
 import { recordWindowEvents } from './lifecycle';
+import { publishVerifiable } from './publish-verifiable';
 
 export interface RebuildOptions extends Omit<BuildOptions, 'queued'> {
   /**
@@ -18,6 +20,11 @@ export interface RebuildOptions extends Omit<BuildOptions, 'queued'> {
    * (tests of the counting rules that write `ballots` directly).
    */
   releaser: Releaser | null;
+  /**
+   * The election's signing key (issue #16): every snapshot is then signed, chained and, after
+   * the close, published with the public archive. Unsigned only in tests that predate it.
+   */
+  signer?: SigningKey | null;
 }
 
 /** After the close, the remainder waits at most this long for the votes queue to empty (a backlog counter gone wrong must not hold it forever). */
@@ -54,7 +61,7 @@ export function rebuildResults(db: Kysely<Database>, redis: Redis, prefix: strin
 
 async function rebuildUnlocked(db: Kysely<Database>, redis: Redis, prefix: string, opts: RebuildOptions): Promise<TallyJobResult & { snapshot: Snapshot | null }> {
   const started = performance.now();
-  const { releaser, ...build } = opts;
+  const { releaser, signer, ...build } = opts;
   // The window's opening and closing go into the audit trail when first seen (issue #12).
   const election = await findElection(db, opts.electionId);
   if (election) await recordWindowEvents(db, election.id, opts.now ?? new Date());
@@ -65,8 +72,12 @@ async function rebuildUnlocked(db: Kysely<Database>, redis: Redis, prefix: strin
   // The audit trail goes out with every snapshot, and the snapshot names its head (issue #12).
   const auditHead = await publishAuditTrail(db, redis, prefix);
   const draft = built && { ...built, auditHead };
-  const snapshot = draft ? await publishSnapshot(redis, prefix, draft) : null;
-  if (snapshot) await finishCountingReceipts(db);
+  let snapshot: Snapshot | null = null;
+  if (draft && signer) snapshot = await publishVerifiable(db, redis, prefix, draft, signer);
+  else if (draft) {
+    snapshot = await publishSnapshot(redis, prefix, draft);
+    await finishCountingReceipts(db);
+  }
   return {
     version: snapshot?.version ?? null,
     electionId: snapshot?.electionId ?? null,

@@ -22,7 +22,6 @@ export const control = {
   "errors.ADMIN_ERR_CANDIDATE_NOT_FOUND": "No such candidate in this election",
   "errors.ADMIN_ERR_CANDIDATE_NOT_REMOVED": "This candidate is not removed",
   "errors.ADMIN_ERR_CANDIDATE_ALREADY_REMOVED": "This candidate is already removed",
-  "errors.ADMIN_ERR_MEMBER_NOT_FOUND": "No such member",
   "errors.ADMIN_ERR_MEMBER_ALREADY_BLOCKED": "This member is already blocked",
   "errors.ADMIN_ERR_EVIDENCE_REFUSED": "Evidence refused: {0}",
 };

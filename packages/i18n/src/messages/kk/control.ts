@@ -22,7 +22,6 @@ export const control = {
   "errors.ADMIN_ERR_CANDIDATE_NOT_FOUND": "Бұл сайлауда мұндай кандидат жоқ",
   "errors.ADMIN_ERR_CANDIDATE_NOT_REMOVED": "Бұл кандидат шығарылмаған",
   "errors.ADMIN_ERR_CANDIDATE_ALREADY_REMOVED": "Бұл кандидат шығарылып қойған",
-  "errors.ADMIN_ERR_MEMBER_NOT_FOUND": "Мұндай партия мүшесі жоқ",
   "errors.ADMIN_ERR_MEMBER_ALREADY_BLOCKED": "Бұл мүше бұғатталып қойған",
   "errors.ADMIN_ERR_EVIDENCE_REFUSED": "Дәлел қабылданбады: {0}",
 };

@@ -22,7 +22,6 @@ export const control = {
   "errors.ADMIN_ERR_CANDIDATE_NOT_FOUND": "Такого кандидата в этих выборах нет",
   "errors.ADMIN_ERR_CANDIDATE_NOT_REMOVED": "Этот кандидат не снят",
   "errors.ADMIN_ERR_CANDIDATE_ALREADY_REMOVED": "Этот кандидат уже снят",
-  "errors.ADMIN_ERR_MEMBER_NOT_FOUND": "Такого члена партии нет",
   "errors.ADMIN_ERR_MEMBER_ALREADY_BLOCKED": "Этот член партии уже заблокирован",
   "errors.ADMIN_ERR_EVIDENCE_REFUSED": "Доказательство отклонено: {0}",
 };

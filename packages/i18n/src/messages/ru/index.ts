@@ -3,9 +3,12 @@ import { common } from './common';
 import { control } from './control';
 import { adminConsole } from './console';
 import { errors } from './errors';
+import { paper } from './paper';
 import { portal } from './portal';
+import { setup } from './setup';
 import { sms } from './sms';
 import { vote } from './vote';
+import { verify } from './verify';
 
 /** Every ru message, flat: one key per message, the area first (`vote.signin.title`). */
-export const ru = { ...admin, ...adminConsole, ...common, ...control, ...errors, ...portal, ...sms, ...vote };
+export const ru = { ...admin, ...adminConsole, ...common, ...control, ...errors, ...paper, ...portal, ...setup, ...sms, ...verify, ...vote };

@@ -5,7 +5,7 @@ import { ageGroup, isYouth, windowState } from '@primaries/domain';
 import type { Lang } from '@primaries/i18n';
 import { requestLanguage } from '@primaries/service-kit';
 import { VoteErrors } from '../../errors';
-import { type ContestView, type ElectionView, electionCacheFor, voterContests } from '../../voting/election-cache';
+import { type ContestView, type ElectionView, electionCacheFor, voterContests, votesOnPaper } from '../../voting/election-cache';
 import { claimedContests, rememberVoted } from '@primaries/redis-protocols';
 import { dependencyFailure } from '@primaries/service-kit';
 
@@ -86,6 +86,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       if (!view) throw new VoteErrors.NOT_ELIGIBLE();
       const place = await cache.voterPlace(session);
       if (!place || place.status !== 'active') throw new VoteErrors.NOT_ELIGIBLE();
+      if (votesOnPaper(place, session.electionId)) throw new VoteErrors.PAPER_VOTER();
       const contests = voterContests(view, place);
       const ids = contests.map((c) => c.id);
       const [blocked, claimed, participated] = await Promise.all([

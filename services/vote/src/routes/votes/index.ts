@@ -8,7 +8,7 @@ import { type ClaimConflict, claimContests, claimMembers, claimSweepIntervalMs, 
 import { VoteErrors } from '../../errors';
 import { BacklogMonitor } from '../../voting/backlog';
 import { VoteBatcher } from '../../voting/batcher';
-import { electionCacheFor, voterContests } from '../../voting/election-cache';
+import { electionCacheFor, voterContests, votesOnPaper } from '../../voting/election-cache';
 import { newReceipt } from '../../voting/receipt';
 
 /** Seconds a client should wait after a 503 (backlog over the limit, or Redis away). */
@@ -128,6 +128,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       if (windowState(view.election) !== 'open') throw refuse(new VoteErrors.WINDOW_CLOSED());
       const place = await cache.voterPlace(session);
       if (!place || place.status !== 'active') throw refuse(new VoteErrors.NOT_ELIGIBLE());
+      if (votesOnPaper(place, session.electionId)) throw refuse(new VoteErrors.PAPER_VOTER());
 
       const mine = new Map(voterContests(view, place).map((c) => [c.id, c.rules] as const));
       const { problems, checked } = checkSelections(body.selections, mine);

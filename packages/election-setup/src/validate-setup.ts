@@ -1,9 +1,8 @@
-import path from 'node:path';
 import {
   type SetupKind, type SetupResult, parseCandidateRow, parseContestRow, parseDistrictRow, parseRegionRow, placeKey,
 } from '@primaries/domain';
 import type { SetupData, SetupPlaces } from '@primaries/db';
-import type { SetupLine, SetupReject } from './setup-files';
+import type { SetupLine, SetupReject } from './setup-csv';
 
 /** A code as a message may repeat it: short codes only, so a shifted column never puts an IIN in the report. */
 function shown(code: string | null): string {
@@ -15,14 +14,15 @@ function shown(code: string | null): string {
  * the data to write and every reject (all rows are checked, none stops the others).
  */
 export function validateSetup(
-  files: Map<SetupKind, string>,
+  /** Each kind's file name, as reported with its lines. */
+  names: Map<SetupKind, string>,
   read: Map<SetupKind, SetupLine[]>,
   places: SetupPlaces,
   today: string,
 ): { data: SetupData; rejects: SetupReject[] } {
   const rejects: SetupReject[] = [];
   const data: SetupData = { regions: [], districts: [], contests: [], candidates: new Map() };
-  const name = (k: SetupKind) => path.basename(files.get(k) ?? `${k}.csv`);
+  const name = (k: SetupKind) => names.get(k) ?? `${k}.csv`;
   function each<T>(kind: SetupKind, parse: (raw: Record<string, string>) => SetupResult<T>, accept: (row: T, line: number) => SetupReject['reason'] | [SetupReject['reason'], string] | null) {
     for (const { line, raw } of read.get(kind) ?? []) {
       const r = parse(raw);

@@ -1,0 +1,23 @@
+/** Paper ballots at polling stations (issue #15): the error words; the console's and the sites' paper screens add their keys here. */
+export const paper = {
+  'errors.VOTE_ERR_PAPER_VOTER': 'You vote on paper at your polling station',
+  'errors.ADMIN_ERR_OTHER_STATION': 'This belongs to another polling station',
+  'errors.ADMIN_ERR_STATION_NOT_OPEN': 'The polling station is not open now',
+  'errors.ADMIN_ERR_STATION_NOT_CLOSED': 'Protocols are entered after the polling station closes',
+  'errors.ADMIN_ERR_MEMBER_NOT_FOUND': 'No member with this IIN',
+  'errors.ADMIN_ERR_NOT_ON_LIST': "This member is not on this station's list",
+  'errors.ADMIN_ERR_NOT_ELIGIBLE': 'This member may not vote in this election',
+  'errors.ADMIN_ERR_ALREADY_VOTED': 'This member has already voted in contest {0}',
+  'errors.ADMIN_ERR_CHECKIN_NOT_FOUND': 'No such check-in',
+  'errors.ADMIN_ERR_HANDED_OVER': 'The ballot was handed over; the check-in can no longer be undone',
+  'errors.ADMIN_ERR_NOT_YOUR_CONTEST': 'Contest {0} is not voted at this station',
+  'errors.ADMIN_ERR_PROTOCOL_INVALID': "The protocol's figures do not add up",
+  'errors.ADMIN_ERR_ENTRIES_MISSING': 'Two commission members must each enter the protocol first',
+  'errors.ADMIN_ERR_ENTRIES_DIFFER': 'The two entries of the protocol differ; check the paper and enter it again',
+  'errors.ADMIN_ERR_PROTOCOL_NOT_FOUND': 'No such protocol',
+  'errors.ADMIN_ERR_PROTOCOL_STATE': 'The protocol is {0}: this cannot be done now',
+  'errors.ADMIN_ERR_IMPORT_INVALID': 'The file was not imported: see the refused lines',
+  'errors.ADMIN_ERR_NO_ELECTION': 'No election is set up',
+  'errors.ADMIN_ERR_SCAN_TYPE': 'A scan must be a PDF, JPEG or PNG file',
+  'errors.ADMIN_ERR_SCAN_TOO_LARGE': 'The scan is larger than {0} MB',
+};
