@@ -10,6 +10,7 @@ import type { PaperCheckinTable, PaperProtocolEntryTable, PaperProtocolScanTable
 import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
 import type { StaffEnrolmentTable, StaffTable } from './tables/staff.table';
 import type { ComplaintEvidenceTable, ComplaintNoteTable, ControlDecisionTable, MemberBlockTable } from './tables/control.table';
+import type { ElectionCloseRequestTable, ProtocolTable } from './tables/lifecycle.table';
 import type { ResultSnapshotTable } from './tables/snapshot.table';
 
 /** The one Database interface (Kysely's own example layout). */
@@ -41,6 +42,8 @@ export interface Database {
   complaint_notes: ComplaintNoteTable;
   control_decisions: ControlDecisionTable;
   member_blocks: MemberBlockTable;
+  election_close_requests: ElectionCloseRequestTable;
+  protocols: ProtocolTable;
   result_snapshots: ResultSnapshotTable;
 }
 

@@ -26,10 +26,11 @@ export const ROLE_WRITES: Record<'vote' | 'worker', Record<'insert' | 'update' |
    * The worker records ballots (who took part; the sealed ballot; the receipt and its
    * status), remembers which votes of a batch it recorded until the batch is done, and
    * releases sealed ballots into `ballots` (deleting the sealed copies; issue #9), and
-   * appends lifecycle events to the audit trail (issue #12: append only, like the admin).
+   * appends lifecycle events to the audit trail (issue #12: append only, like the admin),
+   * and writes each contest's protocol once when results are published (issue #13).
    */
   worker: {
-    insert: ['participation', 'sealed_ballots', 'ballots', 'receipts', 'recorded_vote_batches', 'audit_events'],
+    insert: ['participation', 'sealed_ballots', 'ballots', 'receipts', 'recorded_vote_batches', 'audit_events', 'protocols'],
     update: ['receipts'],
     delete: ['sealed_ballots', 'recorded_vote_batches'],
   },

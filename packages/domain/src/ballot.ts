@@ -95,13 +95,17 @@ export function checkSelections(
 
 export type WindowState = 'scheduled' | 'open' | 'closed';
 
-/** The voting window by server time: actual opened_at/closed_at override the plan. */
+/**
+ * The voting window by server time: actual opened_at/closed_at override the plan. A draft
+ * (`scheduledAt: null`, issue #13) never opens; leaving `scheduledAt` out means scheduled.
+ */
 export function windowState(
-  e: { opensAt: Date; closesAt: Date; openedAt: Date | null; closedAt: Date | null },
+  e: { opensAt: Date; closesAt: Date; openedAt: Date | null; closedAt: Date | null; scheduledAt?: Date | null },
   now: Date = new Date(),
 ): WindowState {
   if (e.closedAt && e.closedAt.getTime() <= now.getTime()) return 'closed';
   if (now.getTime() >= e.closesAt.getTime()) return 'closed';
+  if (e.scheduledAt === null && !e.openedAt) return 'scheduled';
   if (e.openedAt && e.openedAt.getTime() <= now.getTime()) return 'open';
   if (now.getTime() >= e.opensAt.getTime()) return 'open';
   return 'scheduled';

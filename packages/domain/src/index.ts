@@ -8,5 +8,6 @@ export * from './party-list';
 export * from './election-setup';
 export * from './pre-open-check';
 export * from './control';
+export * from './lifecycle';
 export * from './freeze-window';
 export * from './paper';

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
-/** A results rebuild on QUEUES.tallies: from the job scheduler, or on demand (`primaries results rebuild`). */
+/**
+ * A results rebuild on QUEUES.tallies: from the job scheduler, on demand (`primaries results
+ * rebuild`), or after an organizer's lifecycle step (extend, early close, publish: issue #13).
+ */
 export const tallyJobSchema = z.object({
-  reason: z.enum(['schedule', 'manual', 'control']),
+  reason: z.enum(['schedule', 'manual', 'lifecycle', 'control']),
   /** Tally this election instead of the current one. */
   electionId: z.number().int().positive().optional(),
 });

@@ -35,16 +35,3 @@ export async function blockState(redis: Redis, prefix: string, electionId: numbe
   if (blocked === 1) return 'blocked';
   return seeded === 1 ? 'clear' : 'unseeded';
 }
-
-/**
- * The ballot changed (a candidate removed or restored): every vote service drops its cached
- * contest lists at once instead of waiting out the cache's TTL. Pub/sub channel, message the election id.
- */
-export function ballotChangedChannel(prefix: string): string {
-  return `${prefix}:ballot:changed`;
-}
-
-/** Tells every vote service that an election's ballot changed. */
-export async function publishBallotChanged(redis: Redis, prefix: string, electionId: number): Promise<void> {
-  await redis.publish(ballotChangedChannel(prefix), String(electionId));
-}

@@ -10,4 +10,5 @@ export * from './sms';
 export * from './auth';
 export * from './tokens';
 export * from './blocks';
+export * from './election-changes';
 export * from './paper';

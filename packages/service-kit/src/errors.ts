@@ -108,6 +108,8 @@ export const errorHandlerPlugin = fp(
       } else if (status === 429) {
         code ??= codes.rateLimited;
       }
+      // A catalogue error may carry what the client needs to fix (e.g. every pre-open problem); never on a 5xx.
+      if (details === undefined && status < 500) details = (err as { details?: unknown }).details;
       code ??= status >= 500 ? (status === 503 ? codes.unavailable : codes.internal) : status === 404 ? codes.notFound : codes.validation;
       // Shedding load (503) is expected under a storm: one cheap line, no stack.
       if (store) request.log.debug({ errorCode: code, dependency: store }, 'store unavailable');

@@ -24,6 +24,9 @@ import staffRoutes from './routes/staff';
 import controlComplaintRoutes from './routes/control-complaints';
 import controlDecisionRoutes from './routes/control-decisions';
 import { registerControlEffects } from './control/effects';
+import lifecycleRoutes from './routes/lifecycle';
+import protocolRoutes from './routes/protocols';
+import { electionChangesPlugin } from './plugins/election-changes';
 import paperCheckinRoutes from './routes/paper-checkins';
 import paperStationRoutes from './routes/paper-stations';
 import paperProtocolRoutes from './routes/paper-protocols';
@@ -84,6 +87,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
   });
   await app.register(staffAuthPlugin, { config });
   await registerControlEffects(app);
+  await app.register(electionChangesPlugin);
   // TOTP secrets in clear (from before their encryption) or under an older key: encrypted under the first key before listening.
   app.addHook('onReady', async () => {
     try {
@@ -115,6 +119,8 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(auditTrailRoutes);
     await api.register(controlComplaintRoutes);
     await api.register(controlDecisionRoutes);
+    await api.register(lifecycleRoutes);
+    await api.register(protocolRoutes);
     await api.register(paperStationRoutes);
     await api.register(paperCheckinRoutes);
     await api.register(paperProtocolRoutes);

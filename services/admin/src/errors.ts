@@ -35,6 +35,29 @@ export const AdminErrors = {
   CANDIDATE_ALREADY_REMOVED: defineError('ADMIN_ERR_CANDIDATE_ALREADY_REMOVED', 'This candidate is already removed', 409),
   MEMBER_ALREADY_BLOCKED: defineError('ADMIN_ERR_MEMBER_ALREADY_BLOCKED', 'This member is already blocked', 409),
   EVIDENCE_REFUSED: defineError('ADMIN_ERR_EVIDENCE_REFUSED', 'Evidence refused: %s', 422),
+  // The election's lifecycle (issue #13, docs/lifecycle.md).
+  /** Scheduling: only a draft can be scheduled. */
+  NOT_DRAFT: defineError('ADMIN_ERR_NOT_DRAFT', 'Only a draft election can be scheduled (this one is %s)', 409),
+  /** Scheduling: the pre-open check found problems (listed in the answer's `problems`). */
+  PRE_OPEN_FAILED: defineError('ADMIN_ERR_PRE_OPEN_FAILED', 'The pre-open check found %s problem(s); fix them first', 422),
+  /** Extending or closing early: the window is not open (scheduled, closed or published). */
+  NOT_OPEN: defineError('ADMIN_ERR_NOT_OPEN', 'The voting window is not open (the election is %s)', 409),
+  /** Extending: the new close is not later than the current one. */
+  CLOSE_NOT_LATER: defineError('ADMIN_ERR_CLOSE_NOT_LATER', 'The new closing time must be later than the current one (%s)', 422),
+  /** Early close: another request is waiting for a second organizer. */
+  CLOSE_ALREADY_REQUESTED: defineError('ADMIN_ERR_CLOSE_ALREADY_REQUESTED', 'An early close is already waiting for a second organizer', 409),
+  CLOSE_REQUEST_NOT_FOUND: defineError('ADMIN_ERR_CLOSE_REQUEST_NOT_FOUND', 'No such early-close request', 404),
+  /** Early close: the organizer who asked cannot also confirm. */
+  SECOND_ORGANIZER_REQUIRED: defineError('ADMIN_ERR_SECOND_ORGANIZER_REQUIRED', 'A different organizer must confirm the early close', 409),
+  CLOSE_REQUEST_EXPIRED: defineError('ADMIN_ERR_CLOSE_REQUEST_EXPIRED', 'This early-close request has expired; ask again', 410),
+  CLOSE_REQUEST_DONE: defineError('ADMIN_ERR_CLOSE_REQUEST_DONE', 'This early-close request was already confirmed', 409),
+  /** Publishing: the window has not closed yet. */
+  NOT_CLOSED: defineError('ADMIN_ERR_NOT_CLOSED', 'Results can be published only after the close (the election is %s)', 409),
+  ALREADY_PUBLISHED: defineError('ADMIN_ERR_ALREADY_PUBLISHED', 'The results are already published', 409),
+  /** Publishing: ballots still queued or sealed; the worker releases them after the close. */
+  BALLOTS_PENDING: defineError('ADMIN_ERR_BALLOTS_PENDING', '%s ballot(s) are not counted yet; publish once the count is complete', 409),
+  /** A protocol is asked for before publication (or before the worker has made it). */
+  PROTOCOL_NOT_READY: defineError('ADMIN_ERR_PROTOCOL_NOT_READY', 'The protocols are made when the results are published', 409),
   /** No election (none yet, or no election with the slug given). */
   ELECTION_NOT_FOUND: defineError('ADMIN_ERR_ELECTION_NOT_FOUND', 'No such election', 404),
   /** A setup file cannot be read at all (its name, header or CSV); the argument says which and why. */

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { QUEUES, bullPrefix } from '@primaries/queue';
 import { readComplaintState } from '@primaries/complaints';
-import { ballotChangedChannel, blockedKey } from '@primaries/redis-protocols';
+import { blockedKey, electionChangesChannel } from '@primaries/redis-protocols';
 import { type SmallElection, createSmallElection } from '@primaries/testing';
 import { type Client, type Harness, adminHarness, enrolStaff, signIn } from './harness';
 import { addMember, fileComplaint } from './control-fixtures';
@@ -37,7 +37,7 @@ it('removes a candidate: assigned, noted, decided; the ballot change is announce
   const sub = h.tr.redis.duplicate();
   const heard: string[] = [];
   sub.on('message', (_ch, m) => heard.push(m));
-  await sub.subscribe(ballotChangedChannel(h.tr.prefix));
+  await sub.subscribe(electionChangesChannel(h.tr.prefix));
   const before = await controlJobs();
   const res = await control.post(`/api/v1/control/complaints/${c.id}/decision`, { kind: 'remove_candidate', reasonCode: 'skipped_debates', text: 'Skipped the mandatory debate of 20 September without cause.' });
   expect([res.statusCode, res.json()]).toEqual([200, { status: 'upheld' }]);

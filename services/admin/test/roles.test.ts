@@ -1,4 +1,4 @@
-import { type StaffRole, STAFF_ROLES, addStaffAccount } from '@primaries/db';
+import { type StaffRole, STAFF_ROLES, addStaffAccount, insertCloseRequest, insertProtocols } from '@primaries/db';
 import { makeIin } from '@primaries/domain';
 import { type SmallElection, createSmallElection } from '@primaries/testing';
 import { addPaperMember, listAt } from './paper-fixtures';
@@ -66,6 +66,34 @@ const ENDPOINTS: Endpoint[] = [
       return { url: `/api/v1/control/candidates/${cand.id}/restore`, body: { text: 'Reversed on appeal.' } };
     },
   },
+  // The election's lifecycle (issue #13): each allowed call gets an election in the phase its step needs.
+  { method: 'GET', path: '/api/v1/elections/current/lifecycle', allowed: ['organizer', 'observer', 'control'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'open')).electionId}/lifecycle`.replace(/\d+\/lifecycle$/, 'current/lifecycle') }) },
+  { method: 'GET', path: '/api/v1/elections/{id}/lifecycle', allowed: ['organizer', 'observer', 'control'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'open')).electionId}/lifecycle` }) },
+  { method: 'POST', path: '/api/v1/elections/{id}/schedule', allowed: ['organizer'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'draft')).electionId}/schedule`, body: { reason: 'role table test' } }) },
+  { method: 'POST', path: '/api/v1/elections/{id}/extend', allowed: ['organizer'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'open')).electionId}/extend`, body: { closesAt: new Date(Date.now() + 86400_000).toISOString(), reason: 'role table test' } }) },
+  { method: 'POST', path: '/api/v1/elections/{id}/close-requests', allowed: ['organizer'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'open')).electionId}/close-requests`, body: { reason: 'role table test' } }) },
+  {
+    method: 'POST',
+    path: '/api/v1/elections/{id}/close-requests/{requestId}/confirm',
+    allowed: ['organizer'],
+    request: async (h) => {
+      const el = await phased(h, 'open');
+      const asker = await addStaffAccount(h.tdb.db, { role: 'organizer', ttlSeconds: 60, actor: { role: 'operator', id: 'cli' } });
+      const r = await h.tdb.db.transaction().execute((trx) => insertCloseRequest(trx, { electionId: el.electionId, requestedBy: asker.staff.id, reason: 'role table test', expiresAt: new Date(Date.now() + 600_000) }));
+      return { url: `/api/v1/elections/${el.electionId}/close-requests/${r.id}/confirm`, body: { reason: 'role table test' } };
+    },
+  },
+  { method: 'POST', path: '/api/v1/elections/{id}/publish', allowed: ['organizer'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'closed')).electionId}/publish`, body: { reason: 'role table test' } }) },
+  ...(['csv', 'pdf'] as const).map((format) => ({
+    method: 'GET' as const,
+    path: `/api/v1/elections/{id}/contests/{contestId}/protocol.${format}`,
+    allowed: ['organizer', 'observer', 'control'] as Who[],
+    request: async (h: Harness) => {
+      const el = await phased(h, 'closed');
+      await insertProtocols(h.tdb.db, [{ electionId: el.electionId, contestId: el.contests.national, format, content: Buffer.from('x'), sha256: 'x', snapshotVersion: 1, snapshotSha256: 'x' }]);
+      return { url: `/api/v1/elections/${el.electionId}/contests/${el.contests.national}/protocol.${format}` };
+    },
+  })),
   // Paper ballots (issue #15): organizers import and follow; each commission works at its own station.
   { method: 'GET', path: '/api/v1/paper/stations', allowed: ['organizer', 'observer'] },
   { method: 'POST', path: '/api/v1/paper/stations/import', allowed: ['organizer'], request: async () => ({ url: '/api/v1/paper/stations/import', body: { csv: await stationsCsv() } }) },
@@ -109,7 +137,8 @@ const ENDPOINTS: Endpoint[] = [
 
 let h: Harness;
 beforeAll(async () => {
-  // Every case signs in once: more than the per-address sign-in limit allows in 15 minutes.
+  // Every case signs in once: more than the per-address sign-in limit allows in 15 minutes,
+  // and more requests a minute than the service-wide limit allows.
   h = await adminHarness('admin_roles', { ADMIN_SIGNIN_RATE_MAX: 1000, ADMIN_RATE_LIMIT_MAX: 100_000 });
 });
 afterAll(async () => h.close());
@@ -166,6 +195,16 @@ async function station(): Promise<number> {
     .executeTakeFirstOrThrow();
   stationId = row.id;
   return stationId;
+}
+
+/** A fresh election in the phase a lifecycle step needs. */
+async function phased(h: Harness, phase: 'draft' | 'open' | 'closed') {
+  const hour = 3600_000;
+  const now = Date.now();
+  const times = { draft: [now + hour, now + 2 * hour], open: [now - hour, now + hour], closed: [now - 2 * hour, now - hour] }[phase];
+  const el = await createSmallElection(h.tdb.db, { opensAt: new Date(times[0]!), closesAt: new Date(times[1]!) });
+  if (phase === 'draft') await h.tdb.db.updateTable('elections').set({ scheduled_at: null }).where('id', '=', el.electionId).execute();
+  return el;
 }
 
 /** A fresh member on the station's list (in the station's district). */

@@ -12,6 +12,7 @@ import { ballotSealerPlugin } from './plugins/sealer';
 import { sessionPlugin } from './plugins/session';
 import { controlPlugin } from './plugins/control';
 import complaintRoutes from './routes/complaints';
+import { electionChangesPlugin } from './plugins/election-changes';
 import authRoutes from './routes/auth';
 import rehearsalOutboxRoutes from './sms/rehearsal-outbox';
 import devRoutes from './routes/dev';
@@ -63,6 +64,7 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
   await app.register(dbPlugin, { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, service: 'vote', ...(deps.db ? { db: deps.db } : {}) });
   await app.register(sessionPlugin);
   await app.register(controlPlugin);
+  await app.register(electionChangesPlugin);
   await app.register(ballotSealerPlugin, deps.sealer ? { sealer: deps.sealer } : {});
 
   await app.register(authRoutes, { prefix: '/api/v1/auth' });

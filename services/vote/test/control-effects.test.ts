@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { addStaffAccount, blockMember, markCandidateRemoved, recordDecision } from '@primaries/db';
 import { QUEUES, bullPrefix } from '@primaries/queue';
-import { BLOCKS_SEEDED, addBlock, blockedKey, publishBallotChanged } from '@primaries/redis-protocols';
+import { BLOCKS_SEEDED, addBlock, announceElectionChange, blockedKey } from '@primaries/redis-protocols';
 import { readComplaintState } from '@primaries/complaints';
 import { type VotingHarness, votingHarness } from './voting-fixtures';
 import { b64, png, zip } from '@primaries/testing';
@@ -63,7 +63,7 @@ it('takes a removed candidate off the ballot at once (pub/sub, not the cache TTL
   const shown = async () => ((await ballot(token)).json().contests as Array<{ id: number; candidates: Array<{ id: number }> }>).find((c) => c.id === contest)!.candidates.map((c) => c.id);
   expect(await shown()).toContain(removed); // cached now
   await h.tdb.db.transaction().execute((trx) => markCandidateRemoved(trx, removed, 'skipped_debates'));
-  await publishBallotChanged(h.tr.redis, h.tr.prefix, h.el.electionId);
+  await announceElectionChange(h.tr.redis, h.tr.prefix, h.el.electionId);
   const started = Date.now();
   while ((await shown()).includes(removed) && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 20));
   expect(await shown()).not.toContain(removed);

@@ -13,6 +13,8 @@ export interface ElectionBallotData {
     closesAt: Date;
     openedAt: Date | null;
     closedAt: Date | null;
+    /** When an organizer scheduled it; null while a draft (whose window never opens, issue #13). */
+    scheduledAt: Date | null;
   };
   contests: Array<{
     id: number;
@@ -45,7 +47,7 @@ export interface ElectionBallotData {
 export async function loadElectionBallotData(db: Kysely<Database>, electionId: number): Promise<ElectionBallotData | null> {
   const e = await db
     .selectFrom('elections')
-    .select(['id', 'name', 'name_kk', 'election_day', 'opens_at', 'closes_at', 'opened_at', 'closed_at'])
+    .select(['id', 'name', 'name_kk', 'election_day', 'opens_at', 'closes_at', 'opened_at', 'closed_at', 'scheduled_at'])
     .where('id', '=', electionId)
     .executeTakeFirst();
   if (!e) return null;
@@ -77,7 +79,7 @@ export async function loadElectionBallotData(db: Kysely<Database>, electionId: n
     .execute();
   const regions = await db.selectFrom('regions').select(['id', 'name', 'name_kk']).execute();
   return {
-    election: { id: e.id, name: e.name, nameKk: e.name_kk, electionDay: e.election_day, opensAt: e.opens_at, closesAt: e.closes_at, openedAt: e.opened_at, closedAt: e.closed_at },
+    election: { id: e.id, name: e.name, nameKk: e.name_kk, electionDay: e.election_day, opensAt: e.opens_at, closesAt: e.closes_at, openedAt: e.opened_at, closedAt: e.closed_at, scheduledAt: e.scheduled_at },
     contests: contests.map((c) => ({
       id: c.id,
       name: c.name,

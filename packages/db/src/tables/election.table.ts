@@ -14,6 +14,8 @@ export interface ElectionTable {
   opened_at: Timestamp | null;
   closed_at: Timestamp | null;
   results_published_at: Timestamp | null;
+  /** When an organizer scheduled it (issue #13); null: a draft, whose window never opens. Defaults to now() on insert. */
+  scheduled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** The membership freeze's first day (eligibility: admitted before it). */
   freeze_date: DateOnly;
   /** The freeze's last day, inclusive; null: until voting ends (the close's day). */

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { writeComplaintState } from '@primaries/complaints';
 import { QUEUES, type TallyJob, bullPrefix } from '@primaries/queue';
-import { publishBallotChanged } from '@primaries/redis-protocols';
+import { announceElectionChange } from '@primaries/redis-protocols';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,7 +29,8 @@ export async function registerControlEffects(app: FastifyInstance): Promise<void
     await tallies?.close();
   });
   app.decorate('controlEffects', {
-    ballotChanged: (electionId: number) => publishBallotChanged(app.redis, prefix, electionId),
+    // The lifecycle's announcement (issue #13): every vote service drops the election's cached lists.
+    ballotChanged: (electionId: number) => announceElectionChange(app.redis, prefix, electionId),
     async retally(electionId: number) {
       await queue().add('rebuild', { reason: 'control', electionId }, { removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } });
     },

@@ -15,6 +15,12 @@ export class ElectionCache {
     private readonly ttlMs = 5000,
   ) {}
 
+  /** Drops the cached election: the next call reads it again (an organizer changed one). */
+  forget(): void {
+    this.value = undefined;
+    this.fetchedAt = 0;
+  }
+
   async get(): Promise<ElectionForAuth | undefined> {
     if (this.value && Date.now() - this.fetchedAt < this.ttlMs) return this.value;
     this.pending ??= currentElectionForAuth(this.db)

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { blockedMemberIds } from '@primaries/db';
-import { ballotChangedChannel, blockState, seedBlocks } from '@primaries/redis-protocols';
-import { electionCacheFor } from '../voting/election-cache';
+import { blockState, seedBlocks } from '@primaries/redis-protocols';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,16 +16,14 @@ declare module 'fastify' {
 }
 
 /**
- * Party-control effects on this vote service (docs/control.md): a candidate removed or
- * restored drops the cached contest lists at once (Redis pub/sub from the console, on a
- * connection of its own; after a reconnect everything is dropped, since messages sent
- * meanwhile are lost), and blocked members are seeded into the claim script's set from
- * Postgres whenever Redis has lost it.
+ * Party-control blocks on this vote service (docs/control.md): the claim script reads the
+ * blocked set; when Redis has lost it (no sentinel), it is copied again from Postgres. A
+ * removed candidate needs nothing here: the console announces the change on the lifecycle's
+ * election-changes channel, and the election-changes plugin drops the cached lists.
  */
 export const controlPlugin = fp(
   async (app: FastifyInstance) => {
     const prefix = app.redisPrefix;
-    const cache = electionCacheFor(app.db);
     const seeding = new Map<number, Promise<void>>();
     const seed = (electionId: number) => {
       let p = seeding.get(electionId);
@@ -48,29 +45,6 @@ export const controlPlugin = fp(
         }
         return state === 'blocked';
       },
-    });
-
-    const sub = app.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false });
-    let down = false;
-    sub.on('error', () => {
-      down = true;
-    });
-    sub.on('ready', () => {
-      if (down) cache.invalidate();
-      down = false;
-    });
-    sub.on('message', (channel, message) => {
-      if (channel !== ballotChangedChannel(prefix)) return;
-      const id = Number(message);
-      if (Number.isInteger(id) && id > 0) cache.invalidate(id);
-    });
-    const subscribed = sub.subscribe(ballotChangedChannel(prefix)).catch(() => {});
-    // Listening before the first request, as far as Redis lets us (a Redis away must not hold the start).
-    app.addHook('onReady', async () => {
-      await Promise.race([subscribed, new Promise((r) => setTimeout(r, 2000).unref())]);
-    });
-    app.addHook('onClose', async () => {
-      sub.disconnect();
     });
   },
   { name: 'control', dependencies: ['redis', 'db'] },

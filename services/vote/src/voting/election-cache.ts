@@ -102,15 +102,6 @@ export class ElectionCache {
     private readonly ttlMs = ELECTION_CACHE_TTL_MS,
   ) {}
 
-  /**
-   * Drops the cached contest lists (a candidate removed or restored, issue #14): the next
-   * request loads them again. A load already in flight is not kept (it is no longer in the map).
-   */
-  invalidate(electionId?: number): void {
-    if (electionId === undefined) this.elections.clear();
-    else this.elections.delete(electionId);
-  }
-
   async election(electionId: number): Promise<ElectionView | null> {
     const hit = this.elections.get(electionId);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.view;
@@ -119,6 +110,11 @@ export class ElectionCache {
     // A failed load must not stay cached.
     view.catch(() => this.elections.delete(electionId));
     return view;
+  }
+
+  /** Drops the election's cached view: the next request loads it again (an organizer changed it). */
+  forget(electionId: number): void {
+    this.elections.delete(electionId);
   }
 
   private async loadElection(electionId: number): Promise<ElectionView | null> {

@@ -92,6 +92,7 @@ export default async function authRoutes(parent: FastifyInstance): Promise<void>
   if (config.AUTH_CODE_PEPPER === DEVELOPMENT_CODE_PEPPER) app.log.warn('AUTH_CODE_PEPPER is not set: codes are hashed with the known development pepper (refused in production)');
   const ipRule = new IpRule(app.redis, app.redisPrefix, config.AUTH_MAX_MEMBERS_PER_IP, config.AUTH_IP_ALLOWLIST);
   const elections = new ElectionCache(app.db);
+  app.onElectionChange(() => elections.forget());
   const members = new MemberLookup(app.db);
   const timing = new TimingFloor();
   const voting = electionCacheFor(app.db);
