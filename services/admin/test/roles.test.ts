@@ -1,4 +1,4 @@
-import { type StaffRole, STAFF_ROLES, addStaffAccount, insertCloseRequest, insertProtocols } from '@primaries/db';
+import { type StaffRole, STAFF_ROLES, addStaffAccount, insertCloseRequest, insertFinalProtocols } from '@primaries/db';
 import { makeIin } from '@primaries/domain';
 import { type SmallElection, createSmallElection } from '@primaries/testing';
 import { addPaperMember, listAt } from './paper-fixtures';
@@ -90,7 +90,7 @@ const ENDPOINTS: Endpoint[] = [
     allowed: ['organizer', 'observer', 'control'] as Who[],
     request: async (h: Harness) => {
       const el = await phased(h, 'closed');
-      await insertProtocols(h.tdb.db, [{ electionId: el.electionId, contestId: el.contests.national, format, content: Buffer.from('x'), sha256: 'x', snapshotVersion: 1, snapshotSha256: 'x' }]);
+      await insertFinalProtocols(h.tdb.db, [{ electionId: el.electionId, contestId: el.contests.national, format, content: Buffer.from('x'), sha256: 'x', snapshotVersion: 1, snapshotSha256: 'x' }]);
       return { url: `/api/v1/elections/${el.electionId}/contests/${el.contests.national}/protocol.${format}` };
     },
   })),

@@ -15,7 +15,7 @@ export interface NewProtocol {
 }
 
 /** Stores protocols; one already stored for a contest and format stays as it was (written once). */
-export async function insertProtocols(db: Db, rows: readonly NewProtocol[]): Promise<void> {
+export async function insertFinalProtocols(db: Db, rows: readonly NewProtocol[]): Promise<void> {
   if (rows.length === 0) return;
   await db
     .insertInto('protocols')
@@ -35,7 +35,7 @@ export async function insertProtocols(db: Db, rows: readonly NewProtocol[]): Pro
 }
 
 /** The election's stored protocols without their content, by contest then format. */
-export async function listProtocols(db: Db, electionId: number) {
+export async function listFinalProtocols(db: Db, electionId: number) {
   return db
     .selectFrom('protocols')
     .select(['contest_id', 'format', 'sha256', 'snapshot_version', 'snapshot_sha256', 'created_at'])
@@ -46,12 +46,12 @@ export async function listProtocols(db: Db, electionId: number) {
 }
 
 /** Every stored protocol of the election with its content (to copy them to Redis). */
-export async function protocolsWithContent(db: Db, electionId: number) {
+export async function finalProtocolsWithContent(db: Db, electionId: number) {
   return db.selectFrom('protocols').select(['contest_id', 'format', 'content', 'sha256']).where('election_id', '=', electionId).execute();
 }
 
 /** One protocol with its content; undefined when not (yet) made. */
-export async function findProtocol(db: Db, electionId: number, contestId: number, format: 'csv' | 'pdf') {
+export async function findFinalProtocol(db: Db, electionId: number, contestId: number, format: 'csv' | 'pdf') {
   return db
     .selectFrom('protocols')
     .select(['content', 'sha256', 'snapshot_version', 'snapshot_sha256', 'created_at'])

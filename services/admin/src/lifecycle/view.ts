@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { type Database, type LifecycleElectionRow, findLifecycleElection, findStaffById, listProtocols, pendingCloseRequest } from '@primaries/db';
+import { type Database, type LifecycleElectionRow, findLifecycleElection, findStaffById, listFinalProtocols, pendingCloseRequest } from '@primaries/db';
 import { electionPhase, electionTimes } from '@primaries/domain';
 
 const iso = z.string().describe('ISO 8601');
@@ -63,7 +63,7 @@ export async function lifecycleOf(db: Kysely<Database>, electionId: number): Pro
   const now = new Date();
   const e = await findLifecycleElection(db, electionId);
   if (!e) return undefined;
-  const [request, protocols] = await Promise.all([pendingCloseRequest(db, electionId, now), listProtocols(db, electionId)]);
+  const [request, protocols] = await Promise.all([pendingCloseRequest(db, electionId, now), listFinalProtocols(db, electionId)]);
   const requester = request && (await findStaffById(db, request.requested_by));
   return {
     serverTime: now.toISOString(),

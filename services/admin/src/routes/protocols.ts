@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findLifecycleElection, findProtocol } from '@primaries/db';
+import { findLifecycleElection, findFinalProtocol } from '@primaries/db';
 import { AdminErrors } from '../errors';
 
 const params = z.object({ id: z.coerce.number().int().positive(), contestId: z.coerce.number().int().positive() });
@@ -24,7 +24,7 @@ export default async function protocolRoutes(appBase: FastifyInstance): Promise<
       },
       async (request, reply) => {
         const { id, contestId } = request.params;
-        const protocol = await findProtocol(app.db, id, contestId, format);
+        const protocol = await findFinalProtocol(app.db, id, contestId, format);
         if (!protocol) {
           if (!(await findLifecycleElection(app.db, id))) throw new AdminErrors.ELECTION_NOT_FOUND();
           throw new AdminErrors.PROTOCOL_NOT_READY();
