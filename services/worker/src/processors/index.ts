@@ -11,7 +11,7 @@ import { startRecordComplaints } from './record-complaints';
 export async function startProcessors(ctx: WorkerContext): Promise<Running[]> {
   // One release step for the batches (a group reached K) and the tallies (before each).
   const releaser = releaserFor(ctx);
-  const started = await Promise.all([startRecordVotes(ctx, { releaser }), startRebuildTallies(ctx, releaser), startSendSms(ctx), startSweepClaims(ctx), startRecordComplaints(ctx)]);
+  const started = await Promise.all([startRecordVotes(ctx, { releaser }), startRebuildTallies(ctx, releaser), startSendSms(ctx), Promise.resolve(startSweepClaims(ctx)), startRecordComplaints(ctx)]);
   return started.filter((r): r is Running => r !== null);
 }
 
