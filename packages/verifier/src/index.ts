@@ -91,9 +91,16 @@ function checkCurrent(body: SnapshotBody, headers: readonly SignedHeader[]): Pro
   return problems;
 }
 
-/** Removed candidates against the audit trail: removed only by a `candidate.removed` event, and never counted once removed. */
+/** Removed candidates against the audit trail: removed only by a removal event (and not restored since), and never counted once removed. */
 function checkRemoved(body: SnapshotBody, events: readonly AuditEvent[]): Problem[] {
-  const removedByTrail = new Set(events.filter((e) => e.action === 'candidate.removed' && e.subject?.startsWith('candidate:')).map((e) => Number(e.subject!.slice('candidate:'.length))));
+  // The trail in order: a removal (`control.candidate_removed`, or `candidate.removed`) until a restoration on appeal.
+  const removedByTrail = new Set<number>();
+  for (const e of events) {
+    if (!e.subject?.startsWith('candidate:')) continue;
+    const id = Number(e.subject.slice('candidate:'.length));
+    if (e.action === 'control.candidate_removed' || e.action === 'candidate.removed') removedByTrail.add(id);
+    if (e.action === 'control.candidate_restored') removedByTrail.delete(id);
+  }
   const problems: Problem[] = [];
   for (const c of body.contests) {
     for (const x of c.candidates) {
