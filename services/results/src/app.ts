@@ -1,3 +1,4 @@
+import protocolRoutes from './routes/protocols';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ResultsConfig } from '@primaries/config';
@@ -33,6 +34,7 @@ export async function buildResultsApp(config: ResultsConfig, deps: ResultsAppDep
   await app.register(snapshotStorePlugin, { connection: config, prefix: config.REDIS_PREFIX, pollSeconds: config.RESULTS_POLL_SECONDS });
   await app.register(resultsRoutes, { prefix: '/api/v1/results', retryAfterSeconds: Math.min(config.RESULTS_POLL_SECONDS, 30) });
   await app.register(auditRoutes, { prefix: '/api/v1/audit' });
+  await app.register(protocolRoutes, { prefix: '/api/v1/results' });
   await app.register(verificationRoutes, { prefix: '/api/v1' });
   // The portal (issue #11): hashed, precompressed assets; the page reads the API above.
   await app.register(staticSitePlugin, { site: resultsSite, data: { voteUrl: config.VOTE_URL } });
