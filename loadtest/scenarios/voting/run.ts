@@ -59,7 +59,8 @@ const { values: args } = parseArgs({
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/primaries';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const REDIS_PREFIX = args.spawn ? `lt_voting_${randomBytes(3).toString('hex')}` : (process.env.REDIS_PREFIX ?? 'primaries');
+// LT_REDIS_PREFIX: a wrapper that runs its own load beside this one on the same Redis keys (paper-checkins/run.ts).
+const REDIS_PREFIX = args.spawn ? (process.env.LT_REDIS_PREFIX ?? `lt_voting_${randomBytes(3).toString('hex')}`) : (process.env.REDIS_PREFIX ?? 'primaries');
 const log = (msg: string) => console.log(`[voting] ${msg}`);
 
 
