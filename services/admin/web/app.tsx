@@ -1,13 +1,14 @@
 import { I18nProvider, LangSwitch, Notice, Screen, useI18n } from '@primaries/ui';
 import { DashboardScreen } from './screens/dashboard';
 import { EnrolScreen } from './screens/enrol';
+import { PaperCheckinScreen } from './screens/paper-checkin';
 import { RoleHome } from './screens/role-home';
 import { SessionBar } from './screens/session-bar';
 import { SignInScreen } from './screens/sign-in';
 import { StaffScreen } from './screens/staff';
 import { SessionProvider, useSession } from './session';
 
-export const PATHS = { home: '/', staff: '/staff', enrol: '/enrol', queues: '/queues' } as const;
+export const PATHS = { home: '/', staff: '/staff', enrol: '/enrol', queues: '/queues', paper: '/paper' } as const;
 
 /** The organizer's sections: the dashboard, staff, and the queue dashboard (Bull Board, its own page). */
 function OrganizerNav() {
@@ -60,8 +61,19 @@ function Page() {
         <Notice kind="error" live="alert">
           {t('admin.forbidden')}
         </Notice>
+      ) : state.staff.role === 'precinct' && path === PATHS.paper ? (
+        <PaperCheckinScreen />
       ) : (
-        <RoleHome />
+        <>
+          {state.staff.role === 'precinct' && (
+            <p>
+              <a href={PATHS.paper} id="paper-checkin-link">
+                {t('paper.checkin.title')}
+              </a>
+            </p>
+          )}
+          <RoleHome />
+        </>
       )}
     </>
   );
