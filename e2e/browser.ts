@@ -4,8 +4,8 @@ import { type Browser, type BrowserContext, type Page, chromium } from 'playwrig
 import { ARTIFACTS } from './stack';
 
 /** Debian's chromium (`apt-get install chromium`), driven by playwright-core. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
 
 export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });

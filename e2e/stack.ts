@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { makeIin } from '@primaries/domain';
 import { type SmallElection, type TestDatabase, type TestRedis, createSmallElection, createTestDatabase, createTestRedis, freePort, waitFor } from '@primaries/testing';
 
-export const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..');
 export const ARTIFACTS = path.join(ROOT, 'artifacts');
 
 export interface Member {

@@ -17,7 +17,7 @@ import { CLAIM_TIMEOUT_SECONDS, VOTE_HOST, httpGet, until } from './harness';
  */
 
 const ROOT = path.join(__dirname, '..');
-export const SCALED_PREFIX = 'faults';
+const SCALED_PREFIX = 'faults';
 type Service = 'gateway' | 'vote' | 'results' | 'worker';
 const ENTRIES: Record<Service, string> = {
   gateway: 'services/gateway/src/server.ts',

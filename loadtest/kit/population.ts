@@ -31,7 +31,7 @@ export function newRunId(): string {
 }
 
 /** A distinct private address per member (10.x.y.z), offset per run. */
-export function memberAddress(runSalt: number, n: number): string {
+function memberAddress(runSalt: number, n: number): string {
   const v = ((runSalt + n) % 0xfffffe) + 1;
   return `10.${(v >> 16) & 255}.${(v >> 8) & 255}.${v & 255}`;
 }

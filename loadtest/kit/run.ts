@@ -7,7 +7,7 @@ import { type RehearsalElection, createRehearsalElection, removeRehearsalElectio
 import { type SecondRow, StreamRecorder, type StreamTotals } from './recorder';
 import { type ServiceSample, Sampler, readMetrics } from './sampler';
 import { type SoakResult, judgeSoak } from './soak';
-import { OPENING_HOUR_MIX, type ScenarioName, type StreamName, type StreamPlan, ballotStream, signInStream, splitConnections, viewerStream } from './scenarios';
+import { type ScenarioName, type StreamName, type StreamPlan, ballotStream, signInStream, splitConnections, viewerStream } from './scenarios';
 import type { Target } from './stack';
 import { type Thresholds, type Verdict, judge } from './thresholds';
 import { type Voter, prepareVoters } from './voters';
@@ -47,7 +47,7 @@ export interface RunHooks {
   afterDrain?(): Promise<void>;
 }
 
-export interface StreamRecord {
+interface StreamRecord {
   name: StreamName;
   connections: number;
   totals: StreamTotals;
@@ -217,7 +217,7 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
               servername: host,
               requests: p.requests,
             } as unknown as autocannon.Options,
-            (err, result) => (err ? reject(err) : resolve(result)),
+            (err, result) => (err ? reject(err as Error) : resolve(result)),
           );
           inst.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => rec.answer(status, ms));
           inst.on('reqError', (err: Error) => rec.error(/timed out/.test(err.message)));
@@ -368,4 +368,3 @@ async function waitForDrain(target: Target, settings: RunSettings, ms: number): 
   }
 }
 
-export const DEFAULT_MIX = OPENING_HOUR_MIX;

@@ -11,7 +11,7 @@ import type { Verdict } from './thresholds';
  * or when it rose through the whole second half of the run (last quarter's median more than
  * twice the second quarter's, and above 1,000).
  */
-export interface SoakMemory {
+interface SoakMemory {
   service: string;
   secondQuarterMb: number;
   lastQuarterMb: number;

@@ -46,7 +46,7 @@ async function tokensFromStore(target: Target, members: SyntheticMember[]): Prom
 }
 
 /** One member's sign-in through the API: the code comes from the stack's SMS outbox (dev or rehearsal). */
-export async function signInThroughApi(target: Target, m: SyntheticMember, opts: SignInOptions): Promise<string> {
+async function signInThroughApi(target: Target, m: SyntheticMember, opts: SignInOptions): Promise<string> {
   const headers = { host: target.voteHost, 'content-type': 'application/json', 'x-forwarded-for': m.ip };
   const code = await request(`${target.url}/api/v1/auth/code`, { method: 'POST', headers, body: JSON.stringify({ iin: m.iin, phone: m.phone }), insecure: opts.insecure });
   if (code.status !== 202) throw new Error(`code request for a synthetic member answered ${code.status}: ${code.body.slice(0, 200)}`);

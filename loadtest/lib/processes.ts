@@ -43,7 +43,7 @@ export async function waitReady(url: string, host: string, timeoutMs = 60_000): 
 /** Resolves when every tracked child has exited, or after the timeout. */
 export async function childrenExited(timeoutMs: number): Promise<void> {
   await Promise.race([
-    Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? null : new Promise((r) => c.once('exit', r))))),
+    Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r))))),
     new Promise((r) => setTimeout(r, timeoutMs).unref()),
   ]);
 }

@@ -11,7 +11,7 @@ import { type K8sObject, type LabelSelector, ROOT, configMap, find, podTemplate,
 
 type Env = Record<string, string>;
 type Spec = Record<string, unknown>;
-const spec = (o: K8sObject | undefined): Spec => (o?.spec ?? {}) as Spec;
+const spec = (o: K8sObject | undefined): Spec => (o?.spec ?? {});
 
 function directives(text: string): Map<string, string> {
   const out = new Map<string, string>();

@@ -56,7 +56,7 @@ export function hasKubectl(): boolean {
 }
 
 /** `kubectl kustomize <overlay>`, parsed: what `kubectl apply -k` would send. */
-export function render(overlay: Overlay | string): K8sObject[] {
+export function render(overlay: string): K8sObject[] {
   const dir = path.isAbsolute(overlay) ? overlay : path.join(K8S_DIR, 'overlays', overlay);
   const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${r.stderr || r.error?.message}`);

@@ -142,7 +142,7 @@ function storm(opts: { url: string; host: string; logins: Login[]; connections: 
           },
         ],
       } as unknown as autocannon.Options,
-      (err, result) => (err ? reject(err) : resolve(result)),
+      (err, result) => (err ? reject(err as Error) : resolve(result)),
     );
   });
   return { tally, done };

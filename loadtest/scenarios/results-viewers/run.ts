@@ -191,7 +191,7 @@ http {
 
 async function main() {
   let base = args.url;
-  let host = args.host;
+  const host = args.host;
   let targetName = `target ${base} (Host: ${host})`;
   if (args['spawn-results']) {
     const port = await freePort();

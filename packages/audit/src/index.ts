@@ -96,14 +96,13 @@ export async function* databaseAuditEvents(db: Kysely<Database>): AsyncGenerator
 /** Every event a results site publishes, in order, following `after` pages (for `audit verify --url`). */
 export async function* publishedAuditEvents(baseUrl: string, fetchImpl: typeof fetch = fetch): AsyncGenerator<AuditEventRecord, AuditHead | null> {
   let after = 0;
-  let head: AuditHead | null = null;
   for (;;) {
     const url = new URL('api/v1/audit', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
     url.searchParams.set('after', String(after));
     const res = await fetchImpl(url);
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    if (!res.ok) throw new Error(`${url.href}: HTTP ${res.status}`);
     const page = auditPageSchema.parse(await res.json());
-    head = page.head;
+    const head = page.head;
     if (page.events.length === 0) return head;
     for (const e of page.events) {
       yield e;

@@ -97,15 +97,10 @@ export async function requireRedis(settings: RedisSettings): Promise<void> {
 }
 
 const closing = new WeakSet<Redis>();
-let onLost: (message: string) => void = (message) => {
+const onLost: (message: string) => void = (message) => {
   console.error(`primaries: ${message}`);
   process.exit(1);
 };
-
-/** For tests of this module only: what happens when a connection is lost. */
-export function setOnLost(fn: (message: string) => void): void {
-  onLost = fn;
-}
 
 /**
  * A Redis connection for a command: never reconnects. Losing Redis mid-command is one line

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { SETUP_KINDS, type SetupKind } from '@primaries/domain';
+import { SETUP_KINDS, type SetupKind, electionPhase, electionTimes } from '@primaries/domain';
 import { type Database, type SetupCounts, appendAuditEvent, applyElectionSetup, loadSetupPlaces, lockElectionForSetup } from '@primaries/db';
 import { type SetupFile, type SetupLine, type SetupReject, SetupFileError, parseSetupCsv } from './setup-csv';
 import { validateSetup } from './validate-setup';
@@ -7,6 +7,15 @@ import { validateSetup } from './validate-setup';
 /** The election's window has opened: its setup can no longer be changed. Nothing was written. */
 export class SetupRefusedError extends Error {
   override name = 'SetupRefusedError';
+}
+
+/**
+ * Whether an election's setup may still change: only before its window opens — while a
+ * draft (which never opens by itself) or scheduled (docs/lifecycle.md).
+ */
+export function setupEditable(row: Parameters<typeof electionTimes>[0], now: Date): boolean {
+  const phase = electionPhase(electionTimes(row), now);
+  return phase === 'draft' || phase === 'scheduled';
 }
 
 export interface SetupImportInput {
@@ -70,7 +79,8 @@ export async function importElectionSetup(db: Kysely<Database>, input: SetupImpo
   let counts: SetupCounts | null = null;
   try {
     await db.transaction().execute(async (trx) => {
-      if ((await lockElectionForSetup(trx, election.id)).opened) {
+      const locked = await lockElectionForSetup(trx, election.id);
+      if (!setupEditable(locked, locked.now)) {
         throw new SetupRefusedError(`election ${election.slug} has opened: its setup can only be changed before the window opens`);
       }
       const places = await loadSetupPlaces(trx, election.id);

@@ -6,7 +6,7 @@ type Ast = ReturnType<IntlMessageFormat['getAst']>;
 /** Argument names a message uses, at any depth (plural and select branches included). */
 function argumentsOf(ast: Ast, out = new Set<string>()): Set<string> {
   for (const el of ast) {
-    if ('value' in el && typeof el.value === 'string' && el.type !== 0) out.add(el.value);
+    if ('value' in el && typeof el.value === 'string' && Number(el.type) !== 0 /* TYPE.literal: plain text, no argument */) out.add(el.value);
     if ('options' in el) for (const o of Object.values(el.options)) argumentsOf(o.value, out);
     if ('children' in el) argumentsOf(el.children, out);
   }

@@ -67,7 +67,7 @@ const reloading = new WeakMap<Redis, Map<string, Promise<void>>>();
 
 function reload(redis: Redis, script: LuaScript): Promise<void> {
   let perClient = reloading.get(redis);
-  if (!perClient) reloading.set(redis, (perClient = new Map()));
+  if (!perClient) reloading.set(redis, (perClient = new Map<string, Promise<void>>()));
   let p = perClient.get(script.sha);
   if (!p) {
     const map = perClient;

@@ -65,7 +65,7 @@ export const docsPlugin = fp(
         info: { title: opts.title, description: opts.description, version: opts.version ?? '1.0.0' },
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       },
-      transform: withStatuses as typeof jsonSchemaTransform,
+      transform: withStatuses,
     });
     await app.register(swaggerUi, { routePrefix: '/docs', logLevel: 'warn' });
   },

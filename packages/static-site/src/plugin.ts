@@ -39,7 +39,7 @@ export function siteBuild(def: SiteDefinition): Promise<BuiltSite> {
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, asset: Asset, cacheControl: string) {
-  const enc = (negotiate(request.headers['accept-encoding'] ?? '', ['br', 'gzip', 'identity']) ?? 'identity') as 'br' | 'gzip' | 'identity';
+  const enc = (negotiate(request.headers['accept-encoding'] ?? '', ['br', 'gzip', 'identity']) ?? 'identity');
   const etag = `"${asset.tag}.${enc}"`;
   reply.header('etag', etag).header('cache-control', cacheControl).header('vary', 'Accept-Encoding').header('x-content-type-options', 'nosniff');
   if (fresh(request.headers, { etag })) return reply.code(304).send();

@@ -66,7 +66,7 @@ export async function startRedisWithSentinel(masterName = 'primaries-test'): Pro
   const stop = async () => {
     sentinel?.disconnect();
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve())));
     rmSync(dir, { recursive: true, force: true });
   };
   let sentinel: Redis | undefined;

@@ -25,10 +25,11 @@ export function initialLanguage(): Lang {
 export interface I18n {
   lang: Lang;
   t: Translator;
-  setLang(lang: Lang): void;
-  number(n: number, options?: Intl.NumberFormatOptions): string;
-  percent(share: number): string;
-  dateTime(date: Date | string, options?: { time?: boolean }): string;
+  // Function-typed properties, not methods: pages destructure them (`const { t, number } = useI18n()`).
+  setLang: (lang: Lang) => void;
+  number: (n: number, options?: Intl.NumberFormatOptions) => string;
+  percent: (share: number) => string;
+  dateTime: (date: Date | string, options?: { time?: boolean }) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 it('serves every page with a strict CSP and hashed, precompressed assets; under 150 KB compressed', async () => {
-  for (const url of ['/', '/enrol', '/staff']) {
+  for (const url of ['/', '/enrol', '/staff', '/setup', '/members']) {
     const res = await h.app.inject({ url, headers: { 'accept-encoding': 'br' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');

@@ -60,7 +60,7 @@ it('reads the election, the votes queue, the dead letters and the last snapshot'
   // Votes queue: 1 failed, 1 active (held by the hand worker), 3 waiting, 2 delayed.
   await votes.add('vote-batch', { n: 'fails' }, { attempts: 1 });
   const token = 'dashboard-test';
-  const failing = (await worker.getNextJob(token))!;
+  const failing = (await worker.getNextJob(token));
   await failing.moveToFailed(new Error('test failure'), token);
   await votes.add('vote-batch', { n: 'held' });
   expect(await worker.getNextJob(token)).toBeTruthy();

@@ -156,3 +156,14 @@ it('refuses to preview or import once the window has opened, and changes nothing
   expect(check.election.editable).toBe(false);
   expect(check.problems.map((p: { code: string }) => p.code)).toContain('already_open');
 });
+
+it('a draft never opens by itself: its setup may still change after its opening time, until it is scheduled and opens', async () => {
+  // The election above opened a minute ago; as a draft (never scheduled) it is not open.
+  await h.tdb.db.updateTable('elections').set({ scheduled_at: null }).where('id', '=', electionId).execute();
+  expect((await organizer.get('/api/v1/election/setup')).json().election.editable).toBe(true);
+  const res = await organizer.post('/api/v1/election/import/preview', { files: files(GOOD) });
+  expect(res.statusCode).toBe(200);
+  await h.tdb.db.updateTable('elections').set({ scheduled_at: new Date() }).where('id', '=', electionId).execute();
+  const refused = await organizer.post('/api/v1/election/import/preview', { files: files(GOOD) });
+  expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'ADMIN_ERR_SETUP_LOCKED']);
+});

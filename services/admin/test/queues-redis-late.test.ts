@@ -23,7 +23,7 @@ beforeAll(async () => {
   await own.start();
   await waitFor(() => app.redis.status === 'ready' && app.queueReader.status === 'ready', { timeoutMs: 20_000 });
   const tr = { redis: app.redis, url: own.url, prefix, cleanup: async () => {} };
-  h = { tdb, tr: tr as unknown as Harness['tr'], app, config, close: async () => app.close() };
+  h = { tdb, tr: tr, app, config, close: async () => app.close() };
 }, 60_000);
 afterAll(async () => {
   await h?.close();

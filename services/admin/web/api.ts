@@ -31,6 +31,24 @@ export interface Dashboard {
   snapshot: { at: string; ageSeconds: number; final: boolean } | null;
 }
 
+/** `GET /api/v1/election/setup` (organizers): the election and its pre-open check. */
+export interface SetupCheck {
+  election: { id: number; slug: string; name: string; opensAt: string; closesAt: string; editable: boolean };
+  problems: Array<{ code: string; message: string; contestId?: number }>;
+}
+
+/** An election import's report (preview or import; docs/election-setup.md#from-the-console). */
+export interface ImportReport {
+  electionId: number;
+  rows: Partial<Record<SetupKind, number>>;
+  applied: boolean;
+  dryRun: boolean;
+  counts: Record<SetupKind, { inserted: number; updated: number; deleted?: number }> | null;
+  rejects: Array<{ file: string; line: number; reason: string; message: string }>;
+}
+export type SetupKind = 'regions' | 'districts' | 'contests' | 'candidates';
+export type MemberStatus = 'active' | 'expelled' | 'blocked' | 'suspended';
+
 /** The CSRF token of the current session (a new session needs a new one: tokens are bound to it). */
 let csrf: string | null = null;
 
@@ -81,6 +99,11 @@ export function adminApi(lang: Lang, onUnauthenticated: () => void = () => undef
     staff: () => get<{ staff: StaffView[] }>('/api/v1/staff'),
     addStaff: (body: { role: Role; login?: string; stationId?: number }) => post<{ staff: StaffView; enrolmentUrl: string; expiresAt: string }>('/api/v1/staff', body),
     disableStaff: (id: number, reason: string) => post<{ staff: StaffView }>(`/api/v1/staff/${id}/disable`, { reason }),
+    setupCheck: () => get<SetupCheck>('/api/v1/election/setup'),
+    importPreview: (files: Array<{ name: string; content: string }>) => post<ImportReport>('/api/v1/election/import/preview', { files }),
+    importConfirm: (files: Array<{ name: string; content: string }>) => post<ImportReport>('/api/v1/election/import', { files }),
+    memberStatus: (iin: string, status: MemberStatus, reason: string) =>
+      post<{ member: { id: string; status: MemberStatus; previousStatus: MemberStatus }; changed: boolean; duringFreeze: boolean }>('/api/v1/members/status', { iin, status, reason }),
     latestAudit: (limit = 20) => get<{ events: import('@primaries/ui').AuditEvent[]; head: import('@primaries/ui').AuditHead }>(`/api/v1/audit/latest?limit=${limit}`),
   };
 }

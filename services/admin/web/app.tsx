@@ -1,17 +1,19 @@
 import { I18nProvider, LangSwitch, Notice, Screen, useI18n } from '@primaries/ui';
 import { DashboardScreen } from './screens/dashboard';
 import { EnrolScreen } from './screens/enrol';
+import { MemberStatusScreen } from './screens/member-status';
 import { PaperCheckinScreen } from './screens/paper-checkin';
 import { RoleHome } from './screens/role-home';
 import { SessionBar } from './screens/session-bar';
+import { SetupScreen } from './screens/setup';
 import { SignInScreen } from './screens/sign-in';
 import { StaffScreen } from './screens/staff';
 import { SessionProvider, useSession } from './session';
 
-export const PATHS = { home: '/', staff: '/staff', enrol: '/enrol', queues: '/queues', paper: '/paper' } as const;
+const PATHS = { home: '/', staff: '/staff', enrol: '/enrol', queues: '/queues', setup: '/setup', members: '/members', paper: '/paper' } as const;
 
-/** The organizer's sections: the dashboard, staff, and the queue dashboard (Bull Board, its own page). */
-function OrganizerNav() {
+/** The organizer's sections: the dashboard, staff, the election's setup, members' status, and the queue dashboard (Bull Board, its own page); the control committee's: home and members' status. */
+function OrganizerNav({ control = false }: { control?: boolean }) {
   const { t } = useI18n();
   const here = location.pathname;
   const link = (href: string, label: string) => (
@@ -21,9 +23,11 @@ function OrganizerNav() {
   );
   return (
     <nav class="wrap site-nav" aria-label={t('admin.nav.label')}>
-      {link(PATHS.home, t('admin.nav.dashboard'))}
-      {link(PATHS.staff, t('admin.nav.staff'))}
-      {link(PATHS.queues, t('admin.nav.queues'))}
+      {link(PATHS.home, t(control ? 'admin.nav.home' : 'admin.nav.dashboard'))}
+      {!control && link(PATHS.staff, t('admin.nav.staff'))}
+      {!control && link(PATHS.setup, t('admin.nav.setup'))}
+      {link(PATHS.members, t('admin.nav.members'))}
+      {!control && link(PATHS.queues, t('admin.nav.queues'))}
     </nav>
   );
 }
@@ -48,16 +52,21 @@ function Page() {
   }
   if (state.s === 'out') return <SignInScreen reason={state.reason} />;
   const organizer = state.staff.role === 'organizer';
+  const control = state.staff.role === 'control';
   const path = location.pathname;
   return (
     <>
-      {organizer && <OrganizerNav />}
+      {(organizer || control) && <OrganizerNav control={control} />}
       <SessionBar />
       {organizer && path === PATHS.staff ? (
         <StaffScreen />
+      ) : organizer && path === PATHS.setup ? (
+        <SetupScreen />
+      ) : (organizer || control) && path === PATHS.members ? (
+        <MemberStatusScreen />
       ) : organizer ? (
         <DashboardScreen />
-      ) : path === PATHS.staff ? (
+      ) : path === PATHS.staff || path === PATHS.setup || path === PATHS.members ? (
         <Notice kind="error" live="alert">
           {t('admin.forbidden')}
         </Notice>

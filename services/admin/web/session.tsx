@@ -11,8 +11,8 @@ export type SessionState = { s: 'loading' } | { s: 'offline' } | { s: 'out'; rea
 export interface Session {
   state: SessionState;
   api: AdminApi;
-  signedIn(staff: StaffView): void;
-  signOut(everywhere: boolean): Promise<void>;
+  signedIn: (staff: StaffView) => void;
+  signOut: (everywhere: boolean) => Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearerMatches, defineError, isOpsPath, rawErrorBody } from '@primaries/service-kit';
 import { GatewayErrors } from './errors';
@@ -39,10 +39,10 @@ export const FORWARDED_CONTENT_TYPES = ['application/json'] as const;
  * more than 16 KiB itself (431); the gateway stays well under so that what it adds
  * (X-Forwarded-*, x-request-id) never pushes a forwarded request over an upstream's limit.
  */
-export const MAX_FORWARDED_HEADER_BYTES = 12 * 1024;
+const MAX_FORWARDED_HEADER_BYTES = 12 * 1024;
 
 /** The body limit for a request the router will see at `internalPath` (after rewriteUrl). */
-export function bodyLimitFor(method: string, internalPath: string): number {
+function bodyLimitFor(method: string, internalPath: string): number {
   const path = internalPath.split('?')[0] ?? '';
   for (const site of Object.keys(SITE_PREFIX) as Site[]) {
     const prefix = SITE_PREFIX[site];
@@ -81,7 +81,7 @@ export function checkHeaderSize(request: FastifyRequest): void {
  * The Expect header itself is not forwarded (proxy.ts).
  */
 export function handleExpectContinue(app: FastifyInstance, rewriteUrl: (req: IncomingMessage) => string): void {
-  const server = app.server as Server;
+  const server = app.server;
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     const length = Number(req.headers['content-length']);
     if (Number.isFinite(length) && length > bodyLimitFor(req.method ?? 'GET', rewriteUrl(req))) {
@@ -107,7 +107,7 @@ export function handleExpectContinue(app: FastifyInstance, rewriteUrl: (req: Inc
  * gateway drains the body instead and the kept-alive socket answers the next request;
  * beyond it (or when the drain goes past it) the socket is closed.
  */
-export const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
 
 function drain(req: IncomingMessage): void {
   let received = 0;

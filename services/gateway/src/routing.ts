@@ -11,10 +11,10 @@ export type Site = 'vote' | 'results' | 'admin';
  */
 export const SITE_PREFIX = { vote: '/__vote', results: '/__results', admin: '/__admin' } as const satisfies Record<Site, string>;
 export const UNKNOWN_HOST_PREFIX = '/__unknown';
-export const OWN_PREFIX = '/_gateway';
+const OWN_PREFIX = '/_gateway';
 
 /** Lower-cased host name without port or trailing dot; '' when absent. `[::1]:8080` → `[::1]`. */
-export function normalizeHost(host: string | undefined): string {
+function normalizeHost(host: string | undefined): string {
   if (!host) return '';
   let h = host.trim().toLowerCase();
   if (h.startsWith('[')) {

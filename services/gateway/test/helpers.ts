@@ -4,7 +4,7 @@ import { type GatewayConfig, loadConfig } from '@primaries/config';
 import { type TestRedis, createTestRedis } from '@primaries/testing';
 import { buildGatewayApp } from '../src/app';
 
-export interface SeenRequest {
+interface SeenRequest {
   method: string;
   url: string;
   headers: Record<string, string | string[] | undefined>;

@@ -4,7 +4,7 @@ import type { Encoding, Resource } from './render';
 const encodingCache = new Map<string, Encoding>();
 
 /** Picks br, then gzip, then identity from Accept-Encoding (q=0 refuses); memoised per header value. */
-export function pickEncoding(header: string | undefined): Encoding {
+function pickEncoding(header: string | undefined): Encoding {
   if (!header) return 'identity';
   const hit = encodingCache.get(header);
   if (hit) return hit;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Snapshot } from '@primaries/results-model';
@@ -17,7 +16,7 @@ const BROTLI_MAX = 11;
 const BROTLI_CONTESTS = 6;
 
 /** One representation of a resource: its bytes and the headers that never change. */
-export interface Variant {
+interface Variant {
   body: Buffer;
   etag: string;
   headers: Record<string, string>;
@@ -86,7 +85,7 @@ export interface RenderedSnapshot {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The public shapes of the results site (docs/results.md), from a snapshot. */
-export function summaryBody(s: Snapshot) {
+function summaryBody(s: Snapshot) {
   const regions = new Map<number, { id: number; name: string; nameKk: string | null }>();
   for (const c of s.contests) if (c.regionId !== null && c.region !== null) regions.set(c.regionId, { id: c.regionId, name: c.region, nameKk: c.regionKk });
   return {
@@ -161,7 +160,7 @@ export function contestBody(s: Snapshot, c: Snapshot['contests'][number]) {
   };
 }
 
-export function turnoutBody(s: Snapshot) {
+function turnoutBody(s: Snapshot) {
   return s.turnoutByRegion.map((t) => ({ regionId: t.regionId, regionCode: t.regionCode, region: t.region, regionKk: t.regionKk, eligible: t.eligible, authorized: t.authorized, voted: t.voted }));
 }
 
@@ -176,13 +175,9 @@ export async function renderSnapshot(s: Snapshot): Promise<RenderedSnapshot> {
   return {
     version: s.version,
     snapshot: s,
-    summary: summary!,
-    turnout: turnout!,
+    summary: summary,
+    turnout: turnout,
     contests: new Map(s.contests.map((c, i) => [c.id, contests[i]!])),
   };
 }
 
-/** A short content hash for static files' ETags. */
-export function contentTag(raw: Buffer): string {
-  return createHash('sha256').update(raw).digest('base64url').slice(0, 16);
-}

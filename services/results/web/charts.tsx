@@ -5,7 +5,7 @@ import { local } from './names';
 import type { Candidate, HourTurnout, RegionTurnout } from './types';
 
 /** Badges of a candidate: woman, under 35, removed. */
-export function Badges({ c }: { c: Candidate }) {
+function Badges({ c }: { c: Candidate }) {
   const { t } = useI18n();
   return (
     <span class="badges">

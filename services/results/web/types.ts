@@ -1,7 +1,7 @@
 /** The results API's answers as the portal reads them (docs/results.md; services/results/src/render.ts). */
 export type Level = 'national' | 'region' | 'district';
 
-export interface Turnout {
+interface Turnout {
   eligible: number;
   authorized: number;
   voted: number;

@@ -140,7 +140,7 @@ export async function votingHarness(
         connections,
         async close() {
           await running.close();
-          await Promise.all(connections.map((c) => (c.status === 'end' ? null : new Promise((r) => { c.once('end', r); c.disconnect(); }))));
+          await Promise.all(connections.map((c) => (c.status === 'end' ? Promise.resolve() : new Promise((r) => { c.once('end', r); c.disconnect(); }))));
         },
       };
       workers.push(w);

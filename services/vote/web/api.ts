@@ -54,7 +54,6 @@ export function voteApi(lang: Lang) {
     receipt: (receipt: string) => apiRequest<{ status: ReceiptStatus; snapshot?: number }>(`/api/v1/receipts/${encodeURIComponent(receipt)}`, { lang }),
   };
 }
-export type VoteApi = ReturnType<typeof voteApi>;
 
 /** The server's clock from an answer's Date header (the window is decided by server time). */
 export function serverTime(r: ApiResult<unknown>): Date {

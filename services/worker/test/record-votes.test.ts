@@ -107,7 +107,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await queue.close();
   await dead.close();
-  await Promise.all(connections.map((c) => (c.status === 'end' ? null : new Promise((r) => { c.once('end', r); c.disconnect(); }))));
+  await Promise.all(connections.map((c) => (c.status === 'end' ? Promise.resolve() : new Promise((r) => { c.once('end', r); c.disconnect(); }))));
   await tr.cleanup();
   await tdb.drop();
 });

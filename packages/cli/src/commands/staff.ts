@@ -47,7 +47,7 @@ export async function staffAdd(opts: StaffAddOptions, env: Record<string, string
     });
     return { login: added.staff.login, id: added.staff.id, link: enrolmentLink(publicUrl, added.token), expiresAt: added.expiresAt };
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new Error(`the login ${opts.login} is taken`);
+    if ((err as { code?: string }).code === '23505') throw new Error(`the login ${opts.login} is taken`, { cause: err });
     throw err;
   } finally {
     await db.destroy();

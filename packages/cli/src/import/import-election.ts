@@ -6,7 +6,7 @@ import { type SetupCounts, createDb, findElectionBySlug } from '@primaries/db';
 import { type SetupReject, SetupFileError, SetupRefusedError, importElectionSetup } from '@primaries/election-setup';
 import { readSetupFiles, resolveSetupFiles } from './setup-files';
 
-export { SetupFileError, SetupRefusedError };
+export { SetupRefusedError };
 
 export interface ElectionImportOptions {
   databaseUrl: string;

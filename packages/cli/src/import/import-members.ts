@@ -25,7 +25,7 @@ export interface ImportOptions {
   today?: string;
 }
 
-export interface ImportReject {
+interface ImportReject {
   /** Line in the file (the header is line 1). */
   line: number;
   reason: MemberRowReason;

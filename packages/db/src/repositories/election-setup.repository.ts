@@ -41,16 +41,16 @@ export async function loadSetupPlaces(db: Db, electionId: number): Promise<Setup
 
 /**
  * Locks the election row for the rest of the transaction (one setup change at a time, and
- * none racing the opening) and says whether its window has opened by the database's clock.
+ * none racing the opening or a lifecycle step); answers its times and the database's clock,
+ * for electionPhase in @primaries/domain (the setup may change in `draft` and `scheduled`).
  */
-export async function lockElectionForSetup(trx: Transaction<Database>, electionId: number): Promise<{ opened: boolean }> {
-  const row = await trx
+export async function lockElectionForSetup(trx: Transaction<Database>, electionId: number) {
+  return trx
     .selectFrom('elections')
-    .select(sql<boolean>`opened_at is not null or opens_at <= now()`.as('opened'))
+    .select(['opens_at', 'closes_at', 'opened_at', 'closed_at', 'scheduled_at', 'results_published_at', sql<Date>`now()`.as('now')])
     .where('id', '=', electionId)
     .forUpdate()
     .executeTakeFirstOrThrow();
-  return { opened: row.opened };
 }
 
 export interface SetupData {

@@ -40,9 +40,11 @@ export async function receiptStatus(db: Db, hash: string): Promise<ReceiptStatus
 /** After a release committed: the group's receipts say released. Returns how many changed. */
 export async function markReceiptsReleased(db: Db, hashes: readonly string[]): Promise<number> {
   if (hashes.length === 0) return 0;
+  // Looked up by the primary key (= any of the decoded list): a join with the list made
+  // Postgres read and hash the whole table for every release group (issue #9).
   const r = await sql`
-    update receipts r set status = 'released' from unnest(${[...hashes]}::text[]) as x(h)
-    where r.receipt_hash = decode(x.h, 'hex') and r.status = 'recorded'`.execute(db);
+    update receipts r set status = 'released'
+    where r.receipt_hash = any(array(select decode(h, 'hex') from unnest(${[...hashes]}::text[]) as x(h))) and r.status = 'recorded'`.execute(db);
   return Number(r.numAffectedRows ?? 0n);
 }
 

@@ -5,9 +5,9 @@ import { generateSecret, generateURI, verify as totpVerify } from 'otplib';
 import QRCode from 'qrcode';
 
 /** Shortest password accepted, before its strength is estimated. */
-export const PASSWORD_MIN_LENGTH = 12;
+const PASSWORD_MIN_LENGTH = 12;
 /** zxcvbn score (0–4) a password must reach: 3 is "safely unguessable: moderate protection from offline attacks". */
-export const PASSWORD_MIN_SCORE = 3;
+const PASSWORD_MIN_SCORE = 3;
 
 const zxcvbn = new ZxcvbnFactory({ dictionary: { ...dictionary }, graphs: adjacencyGraphs });
 

@@ -21,7 +21,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const STORED = /^t1\.([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_-]+)$/;
 
-export class TotpSecretError extends Error {
+class TotpSecretError extends Error {
   override name = 'TotpSecretError';
 }
 
@@ -38,11 +38,6 @@ export function sealTotpSecret(keys: readonly BallotKey[], staffId: number, secr
   cipher.setAAD(aad(k.id, staffId));
   const body = Buffer.concat([iv, cipher.update(secret, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   return `${VERSION}.${k.id}.${body.toString('base64url')}`;
-}
-
-/** The key id a stored secret was encrypted under, or null when it is not an encrypted secret (e.g. one stored in clear). */
-export function storedKeyId(stored: string): string | null {
-  return STORED.exec(stored)?.[1] ?? null;
 }
 
 /**

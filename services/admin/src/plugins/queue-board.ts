@@ -9,7 +9,7 @@ import { errorBody } from '@primaries/service-kit';
 import { AdminErrors } from '../errors';
 
 /** Where the queue dashboard lives on the admin host. */
-export const QUEUE_BOARD_PREFIX = '/queues';
+const QUEUE_BOARD_PREFIX = '/queues';
 
 const count = (v: unknown) => (Array.isArray(v) ? v.length : 0);
 

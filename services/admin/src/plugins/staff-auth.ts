@@ -8,7 +8,7 @@ import { type Staff, type StaffRole, findStaffById } from '@primaries/db';
 import { AdminErrors } from '../errors';
 
 /** What a staff session keeps in Redis (no password, no code, nothing personal). */
-export interface StaffSessionData {
+interface StaffSessionData {
   staffId: number;
   /** The account's session_epoch at sign-in: "sign out everywhere" and disabling move it on. */
   epoch: number;
@@ -46,9 +46,9 @@ export function csrfUserInfo(request: FastifyRequest): string {
   return request.staffSessionId ?? 'anonymous';
 }
 
-export const SESSION_COOKIE = 'primaries_admin';
-export const CSRF_COOKIE = 'primaries_admin_csrf';
-export const CSRF_HEADER = 'x-csrf-token';
+const SESSION_COOKIE = 'primaries_admin';
+const CSRF_COOKIE = 'primaries_admin_csrf';
+const CSRF_HEADER = 'x-csrf-token';
 
 /**
  * Staff sessions (issue #12). A random session id in a signed, HTTP-only, SameSite=Strict

@@ -8,7 +8,7 @@ import { StoreUnavailableError } from '@primaries/service-kit';
 import { errorAnswer } from './schemas';
 
 const count = z.number().int().min(0);
-export const dashboardAnswer = z.object({
+const dashboardAnswer = z.object({
   serverTime: z.string().describe('The server\'s clock (ISO 8601): the window is judged by it'),
   election: z
     .object({ id: z.number().int(), name: z.string(), state: z.enum(['scheduled', 'open', 'closed']), opensAt: z.string(), closesAt: z.string() })

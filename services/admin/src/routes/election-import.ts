@@ -3,13 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { preOpenProblems } from '@primaries/domain';
 import { findElectionBySlug, preOpenData } from '@primaries/db';
-import { type SetupFile, type SetupImportReport, SetupFileError, SetupRefusedError, deploymentFromEnv, importElectionSetup, setupKindOf } from '@primaries/election-setup';
+import { type SetupFile, type SetupImportReport, SetupFileError, SetupRefusedError, deploymentFromEnv, importElectionSetup, setupEditable, setupKindOf } from '@primaries/election-setup';
 import { errorBody } from '@primaries/service-kit';
 import { AdminErrors } from '../errors';
 import { errorAnswer } from './schemas';
 
 /** The largest upload: ~10,000 candidates are ~2 MB of CSV; four files with room to spare. */
-export const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
+const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
 
 const setupBody = z.object({
   /** The election's slug (default: the election that opens last, as the command line's). */
@@ -86,7 +86,7 @@ export default async function electionImportRoutes(appBase: FastifyInstance): Pr
       const election = await electionFor(app, request.query.election);
       const now = new Date();
       const data = await preOpenData(app.db, election.id);
-      const editable = !election.opened_at && election.opens_at > now;
+      const editable = setupEditable(election, now);
       reply.header('cache-control', 'no-store');
       return {
         election: { id: election.id, slug: election.slug, name: election.name, opensAt: election.opens_at.toISOString(), closesAt: election.closes_at.toISOString(), editable },

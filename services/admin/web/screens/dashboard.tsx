@@ -4,7 +4,7 @@ import type { Dashboard } from '../api';
 import { useSession } from '../session';
 
 /** How often the dashboard asks again. */
-export const DASHBOARD_REFRESH_SECONDS = 10;
+const DASHBOARD_REFRESH_SECONDS = 10;
 
 type State = { s: 'loading' } | { s: 'missing' } | { s: 'failed' } | { s: 'ready'; d: Dashboard; stale: boolean };
 

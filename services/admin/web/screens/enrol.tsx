@@ -4,14 +4,14 @@ import { Field, NetworkError, Notice, Screen, useI18n } from '@primaries/ui';
 import { type EnrolmentStart, adminApi, codeMask } from '../api';
 
 /** Shortest password the server accepts (services/admin/src/auth/credentials.ts); it also estimates strength. */
-export const PASSWORD_MIN_LENGTH = 12;
+const PASSWORD_MIN_LENGTH = 12;
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 type Step = { s: 'loading' } | { s: 'invalid' } | { s: 'failed'; key: MessageKey } | { s: 'form'; start: EnrolmentStart } | { s: 'done'; login: string };
 
 /** The secret in groups of four, easier to type into an app by hand. */
-export const groupSecret = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
+const groupSecret = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
 
 /**
  * Enrolment through the one-time link (`/enrol#<token>`: the token is in the fragment, so no
@@ -60,7 +60,7 @@ export function EnrolScreen() {
   return <EnrolForm start={step.start} token={token} api={api} onDone={(login) => setStep({ s: 'done', login })} onInvalid={() => setStep({ s: 'invalid' })} />;
 }
 
-function EnrolForm({ start, token, api, onDone, onInvalid }: { start: EnrolmentStart; token: string; api: ReturnType<typeof adminApi>; onDone(login: string): void; onInvalid(): void }) {
+function EnrolForm({ start, token, api, onDone, onInvalid }: { start: EnrolmentStart; token: string; api: ReturnType<typeof adminApi>; onDone: (login: string) => void; onInvalid: () => void }) {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');

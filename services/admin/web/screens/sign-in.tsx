@@ -7,7 +7,7 @@ import { type SignedOutReason, useSession } from '../session';
 type Problem = { key: MessageKey; values?: Record<string, number>; field?: 'code' } | null;
 
 /** What a refused sign-in tells the person: one message per refusal code (docs/admin.md). */
-export function signInProblem(r: Extract<ApiResult<unknown>, { ok: false }>): Problem {
+function signInProblem(r: Extract<ApiResult<unknown>, { ok: false }>): Problem {
   const code = r.error.code;
   if (code === 'ADMIN_ERR_SIGNIN_FAILED') return { key: 'admin.signin.error.failed' };
   if (code === 'ADMIN_ERR_TOTP_REPLAYED') return { key: 'admin.signin.error.replayed', field: 'code' };

@@ -12,7 +12,7 @@ const ERRORS: Record<string, MessageKey> = {
 };
 
 /** The form that adds an account, and the one-time link it answers (shown once: it is not stored). */
-export function AddStaff({ onAdded }: { onAdded(): void }) {
+export function AddStaff({ onAdded }: { onAdded: () => void }) {
   const { t, dateTime } = useI18n();
   const { api } = useSession();
   const [role, setRole] = useState<Role>('observer');

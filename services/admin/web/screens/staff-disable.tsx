@@ -5,7 +5,7 @@ import type { StaffView } from '../api';
 import { useSession } from '../session';
 
 /** Disabling an account: a reason (it goes into the audit trail), then confirm. Its sessions end at once. */
-export function DisableStaff({ who, onCancel, onDisabled }: { who: StaffView; onCancel(): void; onDisabled(): void }) {
+export function DisableStaff({ who, onCancel, onDisabled }: { who: StaffView; onCancel: () => void; onDisabled: () => void }) {
   const { t } = useI18n();
   const { api } = useSession();
   const [reason, setReason] = useState('');

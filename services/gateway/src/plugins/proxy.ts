@@ -12,7 +12,7 @@ import { UpstreamSet, errorCodes } from './upstream-set';
 type AnyHeaders = IncomingHttpHeaders | Http2IncomingHttpHeaders;
 
 /** Seconds a client should wait before retrying when an upstream is down. */
-export const UPSTREAM_RETRY_AFTER_SECONDS = 5;
+const UPSTREAM_RETRY_AFTER_SECONDS = 5;
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -23,7 +23,7 @@ export interface SiteRateLimitOptions {
 export type RateLimitCheck = (request: FastifyRequest) => Promise<void>;
 
 /** A CIDR list as a matcher of client addresses (node's BlockList, no hand-rolled bit maths). */
-export function cidrMatcher(cidrs: readonly string[]): (ip: string) => boolean {
+function cidrMatcher(cidrs: readonly string[]): (ip: string) => boolean {
   if (cidrs.length === 0) return () => false;
   const list = new BlockList();
   for (const entry of cidrs) {

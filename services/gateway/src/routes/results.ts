@@ -1,7 +1,6 @@
 import fresh from 'fresh';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '@primaries/config';
-import { GatewayErrors } from '../errors';
 import type { GatewayMetrics } from '../metrics';
 import { CacheFiller, type FillResult } from '../plugins/cache-fill';
 import { createUpstreamSet, forward, forwardedHeaders, registerUpstream, upstreamError, upstreamSource } from '../plugins/proxy';

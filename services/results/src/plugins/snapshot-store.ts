@@ -7,7 +7,7 @@ import { resultsKeys, snapshotSchema } from '@primaries/results-model';
 import { type RenderedSnapshot, renderSnapshot } from '../render';
 
 /** The snapshot the service answers from, held in memory. */
-export interface SnapshotStore {
+interface SnapshotStore {
   current: RenderedSnapshot | null;
   /** Checks Redis for a newer version and loads it; resolves false when Redis can't be read. */
   refresh(): Promise<boolean>;

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { type AuditEvent, type AuditHead, AuditTable, HASH_PREFIX, NetworkError, Notice, Screen, apiRequest, useI18n } from '@primaries/ui';
 
 /** Events on one page of the trail. */
-export const AUDIT_PAGE_SIZE = 50;
+const AUDIT_PAGE_SIZE = 50;
 /** How often an unreadable trail is asked again (it is served from the results cache). */
 const RETRY_SECONDS = 15;
 
@@ -12,7 +12,7 @@ interface AuditAnswer {
 }
 
 /** The events of page `page` (1 = the newest) of a trail whose head is `head`: after which seq, how many. */
-export function pageWindow(headSeq: number, page: number, size = AUDIT_PAGE_SIZE): { after: number; limit: number } {
+function pageWindow(headSeq: number, page: number, size = AUDIT_PAGE_SIZE): { after: number; limit: number } {
   const to = Math.max(0, headSeq - (page - 1) * size);
   const after = Math.max(0, to - size);
   return { after, limit: Math.max(1, to - after) };

@@ -21,7 +21,7 @@ import { StoreUnavailableError } from '@primaries/service-kit';
  * answers only after its job is in Redis, and when the add fails every request of that
  * job gets the error (and withdraws its challenge).
  */
-export interface SmsQueue {
+interface SmsQueue {
   /** Queues one message (in this tick's job, removed from Redis once sent or failed); resolves once the job is added. */
   enqueue(challengeId: string, job: SmsJob): Promise<void>;
   /** Seconds a new request should wait before asking, or 0 when there is room. */

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { readVoteBacklog } from '@primaries/redis-protocols';
 
 /** How often each vote instance reads the shared backlog counter. */
-export const BACKLOG_REFRESH_MS = 250;
+const BACKLOG_REFRESH_MS = 250;
 
 /**
  * The number of votes queued but not yet recorded, as this instance knows it: the shared

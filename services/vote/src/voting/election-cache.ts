@@ -10,8 +10,8 @@ import { dependencyFailure } from '@primaries/service-kit';
  */
 export const ELECTION_CACHE_TTL_MS = 5_000;
 /** Member places (region, district, status) kept per instance; they change rarely. */
-export const MEMBER_CACHE_TTL_MS = 30_000;
-export const MEMBER_CACHE_MAX = 200_000;
+const MEMBER_CACHE_TTL_MS = 30_000;
+const MEMBER_CACHE_MAX = 200_000;
 
 export interface ContestView {
   id: number;

@@ -33,7 +33,7 @@ export interface LinkageRun {
   logBodies?: boolean;
 }
 
-export interface Voter {
+interface Voter {
   memberId: string;
   token: string;
   contests: number[];
@@ -104,7 +104,7 @@ async function settled(h: VotingHarness, voters: Voter[], ready: number): Promis
 }
 
 async function aofFiles(redis: Redis): Promise<Buffer> {
-  const dir = ((await redis.config('GET', 'dir')) as string[])[1]!;
+  const dir = ((await redis.config('GET', 'dir')))[1]!;
   const sub = path.join(dir, 'appendonlydir');
   const names = (await readdir(sub)).sort();
   return Buffer.concat(await Promise.all(names.map((n) => readFile(path.join(sub, n)))));
@@ -119,7 +119,7 @@ async function rdbNow(redis: Redis): Promise<Buffer> {
   await redis.config('SET', 'rdbcompression', 'no');
   await redis.bgsave();
   await whenDone(redis, 'rdb_bgsave_in_progress');
-  const dir = ((await redis.config('GET', 'dir')) as string[])[1]!;
+  const dir = ((await redis.config('GET', 'dir')))[1]!;
   return readFile(path.join(dir, 'dump.rdb'));
 }
 

@@ -48,7 +48,7 @@ const reserveOf = (e: Evidence) => e.run.reserve ?? e.run.K;
  * participation row, counting the reserve: after `reserve` more voters of the contest
  * (transaction ids grow with time).
  */
-export function xminCheck(e: Evidence): Check {
+function xminCheck(e: Evidence): Check {
   const groups = groupsOf(e.final);
   const findings: Finding[] = [];
   for (const c of new Set(e.final.participation.map((p) => p.contest_id))) {
@@ -68,7 +68,7 @@ export function xminCheck(e: Evidence): Check {
  * they were written; the ballot at the voter's rank, widened to the rows its statement
  * wrote together (the code says those are shuffled).
  */
-export function physicalOrderCheck(e: Evidence): Check {
+function physicalOrderCheck(e: Evidence): Check {
   const findings: Finding[] = [];
   const contests = new Set(e.final.participation.map((p) => p.contest_id));
   for (const c of contests) {
@@ -87,7 +87,7 @@ export function physicalOrderCheck(e: Evidence): Check {
  * participation row and each ballot appears; a voter's ballot is among the first ballots of
  * the contest to appear after their participation row.
  */
-export function appearanceCheck(e: Evidence): Check {
+function appearanceCheck(e: Evidence): Check {
   const findings: Finding[] = [];
   const seenP = new Set<string>();
   const seenB = new Set<string>();
@@ -117,7 +117,7 @@ export function appearanceCheck(e: Evidence): Check {
  * was released (its row's xmin is the transaction that said so), and the last transaction
  * before it that wrote ballots of that contest released it.
  */
-export function receiptCheck(e: Evidence): Check {
+function receiptCheck(e: Evidence): Check {
   const findings: Finding[] = [];
   for (const v of e.voters) {
     for (const [c, receipt] of v.receipts) {
@@ -137,7 +137,7 @@ export function receiptCheck(e: Evidence): Check {
  * contest differ in size, the size says how many candidates were marked, which narrows the
  * voter's release group.
  */
-export function sealedSizeCheck(e: Evidence, base: Check): Check {
+function sealedSizeCheck(e: Evidence, base: Check): Check {
   const sizeOf = new Map<string, number>();
   const sizes = new Map<number, Set<number>>();
   for (const s of e.watch) {
@@ -165,7 +165,7 @@ export function sealedSizeCheck(e: Evidence, base: Check): Check {
  * tuples wrote ballot tuples — their ballots are the candidates (a tuple's slot is followed
  * through reuse in log order).
  */
-export function walCheck(e: Evidence): Check {
+function walCheck(e: Evidence): Check {
   const tid = (r: { blk: number; off: number }) => `${r.blk}:${r.off}`;
   const inserter = new Map<string, number>();
   const sealedOwner = new Map<string, number>();
@@ -192,7 +192,7 @@ export function walCheck(e: Evidence): Check {
 }
 
 /** Votes in any text (job payloads in the AOF, an RDB, a dead letter): a member id beside marks, in clear or in an envelope that opens without a key. */
-export function votesIn(name: string, text: string): Check {
+function votesIn(name: string, text: string): Check {
   const findings: Finding[] = [];
   for (const m of text.matchAll(/\{"memberId":"\d+"[^{}]*\}/g)) {
     let v: { memberId: string; contestId: number; marks?: number[]; sealed?: string };
@@ -215,7 +215,7 @@ export function votesIn(name: string, text: string): Check {
 }
 
 /** Log lines: a line that names a member and holds marks (a vote body, selections, candidate ids). */
-export function logCheck(e: Evidence): Check {
+function logCheck(e: Evidence): Check {
   const findings: Finding[] = [];
   const members = new Set([...e.voters, e.deadVoter].map((v) => v.memberId));
   for (const line of e.logLines) {
@@ -225,7 +225,8 @@ export function logCheck(e: Evidence): Check {
     } catch {
       continue;
     }
-    const m = String(o.memberId ?? o.member_id ?? '');
+    const id = o.memberId ?? o.member_id;
+    const m = typeof id === 'string' || typeof id === 'number' ? String(id) : '';
     if (!members.has(m)) continue;
     for (const s of o.body?.selections ?? []) findings.push({ memberId: m, contestId: s.contestId, candidates: [s.candidateIds] });
   }

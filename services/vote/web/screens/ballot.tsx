@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { Candidate, Contest } from '../api';
 import type { VoterFlow } from '../flow';
 
-function CandidateCard({ c, marked, onToggle }: { c: Candidate; marked: boolean; onToggle(on: boolean, box: HTMLInputElement): void }) {
+function CandidateCard({ c, marked, onToggle }: { c: Candidate; marked: boolean; onToggle: (on: boolean, box: HTMLInputElement) => void }) {
   const { t } = useI18n();
   const meta = [c.region ? t('vote.candidate.region', { region: c.region }) : null, c.ageGroup ? t('vote.candidate.age', { group: c.ageGroup }) : null, c.occupation].filter(Boolean).join(' · ');
   return (
@@ -26,7 +26,7 @@ function CandidateCard({ c, marked, onToggle }: { c: Candidate; marked: boolean;
 }
 
 /** One contest: its rule ("up to N"), a live count of marks left, and a card per candidate. */
-function ContestSection({ contest, marked, onChange }: { contest: Contest; marked: readonly number[]; onChange(ids: number[]): void }) {
+function ContestSection({ contest, marked, onChange }: { contest: Contest; marked: readonly number[]; onChange: (ids: number[]) => void }) {
   const { t } = useI18n();
   const [full, setFull] = useState(false);
   const left = contest.maxChoices - marked.length;

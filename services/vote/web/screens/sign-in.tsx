@@ -10,7 +10,7 @@ export interface SignInValues {
 }
 
 /** The IIN's problem as a message, or null: length first, then the check digit. */
-export function iinProblem(iin: string): { key: MessageKey; count?: number } | null {
+function iinProblem(iin: string): { key: MessageKey; count?: number } | null {
   if (!iin) return { key: 'vote.field.required' };
   if (iin.length !== 12) return { key: 'vote.field.iinLength', count: iin.length };
   return isValidIin(iin) ? null : { key: 'vote.field.iinChecksum' };
@@ -20,7 +20,7 @@ export function iinProblem(iin: string): { key: MessageKey; count?: number } | n
  * IIN and phone, checked in the page before anything is sent: a typo in the IIN is caught
  * by its check digit. `onSubmit` sends the code request; `error` is the server's answer.
  */
-export function SignIn({ initial, busy, error, onSubmit }: { initial?: SignInValues; busy: boolean; error?: MessageKey | null; onSubmit(v: SignInValues): void }) {
+export function SignIn({ initial, busy, error, onSubmit }: { initial?: SignInValues; busy: boolean; error?: MessageKey | null; onSubmit: (v: SignInValues) => void }) {
   const { t } = useI18n();
   const [iin, setIin] = useState(initial?.iin ?? '');
   const [phone, setPhone] = useState(initial ? phoneInput(initial.phone) : '');

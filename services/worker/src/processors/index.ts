@@ -10,7 +10,7 @@ import { startSweepClaims } from './sweep-claims';
 export async function startProcessors(ctx: WorkerContext): Promise<Running[]> {
   // One release step for the batches (a group reached K) and the tallies (before each).
   const releaser = releaserFor(ctx);
-  const started = await Promise.all([startRecordVotes(ctx, { releaser }), startRebuildTallies(ctx, releaser), startSendSms(ctx), startSweepClaims(ctx)]);
+  const started = await Promise.all([startRecordVotes(ctx, { releaser }), startRebuildTallies(ctx, releaser), startSendSms(ctx), Promise.resolve(startSweepClaims(ctx))]);
   return started.filter((r): r is Running => r !== null);
 }
 

@@ -27,7 +27,10 @@ export async function startSendSms(ctx: WorkerContext): Promise<Running | null> 
     registers: [ctx.metrics],
   });
   // The backlog the vote service sheds load by: messages that left the queue come off.
-  const left = (n: number) => n > 0 && uncountQueuedSms(ctx.redis, prefix, n).catch(() => undefined);
+  /** The SMS backlog counter goes down by n; a failure only leaves the gauge high until the next count. */
+  const left = (n: number): void => {
+    if (n > 0) uncountQueuedSms(ctx.redis, prefix, n).catch(() => undefined);
+  };
   const count = (outcome: 'sent' | 'expired' | 'retry' | 'rejected', n = 1) => n > 0 && sent.inc({ provider: provider.name, outcome }, n);
 
   let closing = false;
@@ -95,7 +98,7 @@ export async function startSendSms(ctx: WorkerContext): Promise<Running | null> 
     },
   );
   // Messages only: an error here may carry nothing personal, but the job data would.
-  worker.on('failed', (job, err) => {
+  worker.on('failed', (job) => {
     // Out of attempts: what was left in it leaves the queue too.
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
       const data = job.data as { messages?: unknown[] } | undefined;

@@ -8,7 +8,7 @@ import { oldestUnfinishedBatchAt } from '../voting/oldest-batch';
  * clock skew between Redis and a vote service: a claim made less than this before a batch
  * still in the queue may be in that batch, and is not released before the batch is done.
  */
-export const CLAIM_QUEUE_SLACK_MS = 10_000;
+const CLAIM_QUEUE_SLACK_MS = 10_000;
 
 /**
  * One sweep. A vote service killed after queueing a batch but before confirming its claims

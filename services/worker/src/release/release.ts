@@ -53,25 +53,40 @@ export function groupSize(pending: number, opts: { min: number; reserve?: number
   return pending - reserve >= min ? Math.min(maxGroup, pending - reserve) : 0;
 }
 
+/** Ballots opened and inserted at a time within a group: Postgres inserts one chunk while this process opens the next. */
+const INSERT_CHUNK = 1000;
+
 /**
  * The group's transaction: the contest's advisory lock, its count, the delete of n sealed
  * rows, and the insert of their ballots, opened and shuffled. Returns the group's receipt
  * hashes (for the caller to mark released after the commit, apart), or null when no group
  * is ready. Throws (and keeps every sealed ballot) when one cannot be opened.
+ *
+ * The sealed rows are shuffled before they are opened and go in in that order, a chunk at a
+ * time, each chunk's insert running while the next one is opened: the group's rows are a
+ * random permutation of it, as one shuffled insert would make them, in the same transaction.
  */
 async function releaseGroupTransaction(deps: ReleaseDeps, contestId: number, opts: ReleaseOptions): Promise<string[] | null> {
   const final = opts.final?.has(contestId) ?? false;
   return deps.db.transaction().execute(async (trx) => {
     const n = groupSize(await lockContestForRelease(trx, contestId), opts, final);
     if (n === 0) return null;
-    const sealed = await takeSealedBallots(trx, contestId, n);
+    const sealed = shuffle(await takeSealedBallots(trx, contestId, n));
     const receipts: string[] = [];
-    const ballots = sealed.map((s) => {
-      const b = deps.sealer.openRow(contestId, s);
-      receipts.push(b.receiptHash);
-      return { contestId, marks: b.marks };
-    });
-    await insertBallots(trx, shuffle(ballots));
+    let inserting: Promise<unknown> = Promise.resolve();
+    for (let i = 0; i < sealed.length; i += INSERT_CHUNK) {
+      const ballots = sealed.slice(i, i + INSERT_CHUNK).map((s) => {
+        const b = deps.sealer.openRow(contestId, s);
+        receipts.push(b.receiptHash);
+        return { contestId, marks: b.marks };
+      });
+      await inserting;
+      inserting = insertBallots(trx, ballots);
+      inserting.catch(() => {}); // awaited before the next chunk or the commit; never unhandled meanwhile
+      // Let the query reach the socket before opening the next chunk (a macrotask: the driver's write is a few promises away).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await inserting;
     return receipts;
   });
 }
@@ -95,7 +110,7 @@ export async function releaseGroup(deps: ReleaseDeps, contestId: number, opts: R
  * one touches nothing but the group's rows, so no other row shares its xmin (issue #9). The
  * event says how many ballots of which contest, never which.
  */
-export async function markReleasedAndRecord(db: Kysely<Database>, contestId: number, receipts: readonly string[], final: boolean): Promise<void> {
+async function markReleasedAndRecord(db: Kysely<Database>, contestId: number, receipts: readonly string[], final: boolean): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await markReceiptsReleased(trx, receipts);
     // Last, so the trail's lock is held only until the commit.

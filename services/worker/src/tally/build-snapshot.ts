@@ -24,7 +24,7 @@ type Counts = Map<number, Map<number, number>>;
 
 function add(counts: Counts, contestId: number, candidateId: number, n: number) {
   let m = counts.get(contestId);
-  if (!m) counts.set(contestId, (m = new Map()));
+  if (!m) counts.set(contestId, (m = new Map<number, number>()));
   m.set(candidateId, (m.get(candidateId) ?? 0) + n);
 }
 

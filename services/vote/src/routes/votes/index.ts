@@ -12,8 +12,8 @@ import { electionCacheFor, voterContests, votesOnPaper } from '../../voting/elec
 import { newReceipt } from '../../voting/receipt';
 
 /** Seconds a client should wait after a 503 (backlog over the limit, or Redis away). */
-export const RETRY_AFTER_BACKLOG_SECONDS = 5;
-export const RETRY_AFTER_UNAVAILABLE_SECONDS = 2;
+const RETRY_AFTER_BACKLOG_SECONDS = 5;
+const RETRY_AFTER_UNAVAILABLE_SECONDS = 2;
 
 function unavailable(retryAfter: number): Error {
   return Object.assign(new VoteErrors.UNAVAILABLE(), { retryAfter });
@@ -24,7 +24,7 @@ function unavailable(retryAfter: number): Error {
  * sweep (claims older than VOTE_CLAIM_TIMEOUT_SECONDS, swept every claimSweepIntervalMs;
  * later while the queue is behind), 5 at least.
  */
-export function retryAfterProvisional(ageMs: number, timeoutSeconds: number): number {
+function retryAfterProvisional(ageMs: number, timeoutSeconds: number): number {
   return Math.max(RETRY_AFTER_BACKLOG_SECONDS, Math.ceil((timeoutSeconds * 1000 - ageMs + claimSweepIntervalMs(timeoutSeconds)) / 1000));
 }
 
