@@ -17,7 +17,7 @@ import { SITE_PREFIX, type Site, UNKNOWN_HOST_PREFIX, requestId } from './routin
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 /** A complaint with 5 evidence files of 2 MB in base64, and its text (issue #14, docs/control.md). */
-export const COMPLAINT_BODY_LIMIT = 14 * 1024 * 1024;
+const COMPLAINT_BODY_LIMIT = 14 * 1024 * 1024;
 
 /** Routes with a body limit other than the default (method, public path, bytes). */
 export const ROUTE_BODY_LIMITS: Record<Site, ReadonlyArray<{ method: 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; bodyLimit: number }>> = {

@@ -11,7 +11,7 @@ declare module 'fastify' {
 }
 
 /** What follows a committed decision (issue #14, docs/control.md). */
-export interface ControlEffects {
+interface ControlEffects {
   /** The ballot changed: every vote service drops its cached lists now. */
   ballotChanged(electionId: number): Promise<void>;
   /** A re-tally now instead of at the next scheduled refresh (the worker's rebuild, under its advisory lock). */

@@ -5,7 +5,7 @@ import { QUEUES, bullPrefix } from '@primaries/queue';
 import { VoteErrors } from '../../errors';
 
 /** Complaints per member per hour. */
-export const MEMBER_COMPLAINTS_PER_HOUR = 5;
+const MEMBER_COMPLAINTS_PER_HOUR = 5;
 
 /** The vote site's error for an evidence problem (nothing of the complaint is kept). */
 function evidenceError(err: EvidenceProblem): Error {
