@@ -228,3 +228,14 @@ export function resultsKeys(prefix: string) {
 
 /** Seconds a superseded snapshot stays readable, for readers who just read the old pointer. */
 export const SUPERSEDED_TTL_SECONDS = 300;
+
+/**
+ * Redis keys of the final protocols (issue #13): the worker writes each contest's CSV and
+ * PDF once the results are published; the results site serves them from here.
+ */
+export function protocolKeys(prefix: string) {
+  return {
+    /** Hash: `<contestId>.csv` / `<contestId>.pdf` → the protocol's bytes. */
+    election: (electionId: number) => `${prefix}:protocols:e${electionId}`,
+  };
+}

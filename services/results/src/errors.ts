@@ -29,4 +29,8 @@ export const ResultsErrorCodes = {
   ARCHIVE_NOT_READY: 'RESULTS_ERR_ARCHIVE_NOT_READY',
   /** 404: the archive has no file of this name. */
   ARCHIVE_FILE_NOT_FOUND: 'RESULTS_ERR_ARCHIVE_FILE_NOT_FOUND',
+  /** 409: a contest's protocol before the final results are published (issue #13). */
+  NOT_PUBLISHED: 'RESULTS_ERR_NOT_PUBLISHED',
+  /** 503 + Retry-After: published, but the worker has not written the protocols yet. */
+  PROTOCOL_NOT_READY: 'RESULTS_ERR_PROTOCOL_NOT_READY',
 } as const;
