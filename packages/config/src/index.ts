@@ -284,7 +284,17 @@ export const resultsSchema = z.object({
   RESULTS_POLL_SECONDS: z.coerce.number().int().min(1).default(15),
   /** Where members vote (the vote host), for the results portal's link. */
   VOTE_URL: z.string().url().default('http://vote.localhost:8080/'),
+  /**
+   * Signs the complaint form's proof-of-work challenges (issue #14; the same on every results
+   * instance). Required in production; outside it a publicly known development secret stands in.
+   */
+  COMPLAINT_POW_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** Complaints per client address per hour on the results site. */
+  COMPLAINT_RATE_PER_HOUR: z.coerce.number().int().min(1).default(5),
 });
+
+/** The stand-in COMPLAINT_POW_SECRET outside production: known to all, so never a secret. */
+export const DEVELOPMENT_POW_SECRET = 'development-only-complaint-pow-secret-not-a-secret';
 
 export const workerSchema = z.object({
   ...common,

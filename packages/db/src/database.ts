@@ -9,6 +9,7 @@ import type { PaperProtocolTable, PaperProtocolVoteTable, PollingStationTable } 
 import type { PaperCheckinTable, PaperProtocolEntryTable, PaperProtocolScanTable, PaperVoterTable } from './tables/paper-day.table';
 import type { AuditEventTable, ComplaintTable } from './tables/oversight.table';
 import type { StaffEnrolmentTable, StaffTable } from './tables/staff.table';
+import type { ComplaintEvidenceTable, ComplaintNoteTable, ControlDecisionTable, MemberBlockTable } from './tables/control.table';
 import type { ElectionCloseRequestTable, ProtocolTable } from './tables/lifecycle.table';
 import type { ResultSnapshotTable } from './tables/snapshot.table';
 
@@ -37,6 +38,10 @@ export interface Database {
   audit_events: AuditEventTable;
   staff: StaffTable;
   staff_enrolments: StaffEnrolmentTable;
+  complaint_evidence: ComplaintEvidenceTable;
+  complaint_notes: ComplaintNoteTable;
+  control_decisions: ControlDecisionTable;
+  member_blocks: MemberBlockTable;
   election_close_requests: ElectionCloseRequestTable;
   protocols: ProtocolTable;
   result_snapshots: ResultSnapshotTable;

@@ -6,6 +6,7 @@ import * as receiptsHotUpdates from './migrations/2026-12-03T0220-receipts-hot-u
 import * as staffAudit from './migrations/2026-12-03T0300-staff-audit';
 import * as candidateNameKk from './migrations/2026-12-03T0400-candidate-name-kk';
 import * as auditLifecycle from './migrations/2026-12-03T0800-audit-lifecycle';
+import * as control from './migrations/2026-12-03T1200-control';
 import * as lifecycle from './migrations/2026-12-03T1000-lifecycle';
 import * as freezeWindow from './migrations/2026-12-03T1100-freeze-window';
 import * as paper from './migrations/2026-12-03T1300-paper';
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T0300-staff-audit': staffAudit,
   '2026-12-03T0400-candidate-name-kk': candidateNameKk,
   '2026-12-03T0800-audit-lifecycle': auditLifecycle,
+  '2026-12-03T1200-control': control,
   '2026-12-03T1000-lifecycle': lifecycle,
   '2026-12-03T1100-freeze-window': freezeWindow,
   '2026-12-03T1300-paper': paper,

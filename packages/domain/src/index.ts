@@ -7,6 +7,7 @@ export * from './member-row';
 export * from './party-list';
 export * from './election-setup';
 export * from './pre-open-check';
+export * from './control';
 export * from './lifecycle';
 export * from './freeze-window';
 export * from './paper';

@@ -14,6 +14,8 @@ export const QUEUES = {
   sms: 'sms',
   /** Results rebuilds: a job scheduler every refresh interval, and on demand. */
   tallies: 'tallies',
+  /** Complaints from the public sites to the worker that stores them (issue #14). */
+  complaints: 'complaints',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * rebuild`), or after an organizer's lifecycle step (extend, early close, publish: issue #13).
  */
 export const tallyJobSchema = z.object({
-  reason: z.enum(['schedule', 'manual', 'lifecycle']),
+  reason: z.enum(['schedule', 'manual', 'lifecycle', 'control']),
   /** Tally this election instead of the current one. */
   electionId: z.number().int().positive().optional(),
 });

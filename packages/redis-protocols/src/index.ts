@@ -9,5 +9,6 @@ export * from './backlog';
 export * from './sms';
 export * from './auth';
 export * from './tokens';
+export * from './blocks';
 export * from './election-changes';
 export * from './paper';

@@ -3,6 +3,7 @@ import { voteBacklogKey } from './backlog';
 import { CLAIM_PROVISIONAL_AFTER_MS, claimMember, claimReceiptsKey, parseClaimMember, pendingClaimsKey } from './claims';
 import { RECEIPT_MARKER_TTL_SECONDS, RECEIPT_QUEUED, receiptKey } from './receipts';
 import { defineScript, runScript } from './script';
+import { BLOCKS_SEEDED, blockedKey } from './blocks';
 
 /**
  * The fast double-vote filter: a set per member and election holding the contest ids
@@ -21,15 +22,23 @@ export function votedKey(prefix: string, electionId: number, memberId: string): 
   return `${prefix}:voted:${electionId}:${memberId}`;
 }
 
-// KEYS: voted set, pending claims, claim receipts, backlog counter, then the receipt markers (n).
+// KEYS: voted set, pending claims, claim receipts, backlog counter, blocked set (blocks.ts),
+// then the receipt markers (n).
 // ARGV: set TTL, marker TTL, marker value, provisional-after ms, `<election>:<member>:`,
-// contest ids (n), receipt hashes (n).
-// → {} when claimed, else {first contest already voted, age in ms of its unconfirmed claim or -1}.
+// contest ids (n), receipt hashes (n), member id or '' to skip the block check.
+// → {} when claimed; {0, -2} for a blocked member, {0, -3} while the blocked set is not seeded;
+// else {first contest already voted, age in ms of its unconfirmed claim or -1}.
 const CLAIM = defineScript(
   'voted-claim',
   'variable',
   `
-local n = #KEYS - 4
+local n = #KEYS - 5
+local member = ARGV[6 + 2 * n]
+if member ~= '' then
+  local b = redis.call('SMISMEMBER', KEYS[5], '${BLOCKS_SEEDED}', member)
+  if b[2] == 1 then return {0, -2} end
+  if b[1] == 0 then return {0, -3} end
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 for i = 1, n do
@@ -45,7 +54,7 @@ for i = 1, n do
   redis.call('SADD', KEYS[1], c)
   redis.call('ZADD', KEYS[2], now, ARGV[5] .. c)
   redis.call('HSET', KEYS[3], ARGV[5] .. c, ARGV[5 + n + i])
-  redis.call('SET', KEYS[4 + i], ARGV[3], 'EX', ARGV[2])
+  redis.call('SET', KEYS[5 + i], ARGV[3], 'EX', ARGV[2])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('INCRBY', KEYS[4], n)
@@ -84,6 +93,8 @@ interface VoterBallot {
   contestIds: readonly number[];
   /** One receipt hash per contest, in the same order. */
   receiptHashes: readonly string[];
+  /** Refuse a member the party-control committee blocked (blocks.ts); the vote path always sets it. */
+  checkBlock?: boolean;
 }
 
 /** Why a claim was refused: the first contest already voted, and how long its claim has waited unconfirmed (null: confirmed, or too young to tell). */
@@ -99,13 +110,17 @@ export function claimMembers(b: Pick<VoterBallot, 'electionId' | 'memberId' | 'c
 
 /**
  * Claims every contest of one body, marks its receipts queued, records the claim as pending
- * and counts its votes in the backlog; null on success, else the conflict.
+ * and counts its votes in the backlog; null on success, else the conflict, or (with
+ * `checkBlock`) 'blocked' for a blocked member and 'unseeded' while the blocked set awaits
+ * its copy from Postgres (nothing claimed in either case).
  */
-export async function claimContests(redis: Redis, prefix: string, b: VoterBallot, provisionalAfterMs = CLAIM_PROVISIONAL_AFTER_MS): Promise<ClaimConflict | null> {
-  const keys = [votedKey(prefix, b.electionId, b.memberId), pendingClaimsKey(prefix), claimReceiptsKey(prefix), voteBacklogKey(prefix), ...b.receiptHashes.map((h) => receiptKey(prefix, h))];
-  const args = [VOTED_SET_TTL_SECONDS, RECEIPT_MARKER_TTL_SECONDS, RECEIPT_QUEUED, provisionalAfterMs, `${b.electionId}:${b.memberId}:`, ...b.contestIds, ...b.receiptHashes];
+export async function claimContests(redis: Redis, prefix: string, b: VoterBallot, provisionalAfterMs = CLAIM_PROVISIONAL_AFTER_MS): Promise<ClaimConflict | 'blocked' | 'unseeded' | null> {
+  const keys = [votedKey(prefix, b.electionId, b.memberId), pendingClaimsKey(prefix), claimReceiptsKey(prefix), voteBacklogKey(prefix), blockedKey(prefix, b.electionId), ...b.receiptHashes.map((h) => receiptKey(prefix, h))];
+  const args = [VOTED_SET_TTL_SECONDS, RECEIPT_MARKER_TTL_SECONDS, RECEIPT_QUEUED, provisionalAfterMs, `${b.electionId}:${b.memberId}:`, ...b.contestIds, ...b.receiptHashes, b.checkBlock ? b.memberId : ''];
   const r = (await runScript(redis, CLAIM, keys, args)) as number[];
   if (r.length === 0) return null;
+  if (Number(r[1]) === -2) return 'blocked';
+  if (Number(r[1]) === -3) return 'unseeded';
   return { contestId: Number(r[0]), provisionalForMs: Number(r[1]) >= 0 ? Number(r[1]) : null };
 }
 

@@ -141,6 +141,21 @@ export const hourTurnoutSchema = z.object({
 });
 export type HourTurnout = z.infer<typeof hourTurnoutSchema>;
 
+/**
+ * A decision that removed or restored a candidate or blocked a member (issue #14): the
+ * member by region and primary organisation only, never a name or IIN.
+ */
+export const publicDecisionSchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(['remove_candidate', 'restore_candidate', 'block_member']),
+  decidedAt: z.string(),
+  /** A removal reason code (skipped_debates, withdrew, deregistered, campaign_violation, other) or a block's. */
+  reason: z.string().nullable(),
+  candidate: z.object({ id: z.number().int(), contestId: z.number().int(), name: z.string(), nameKk: z.string().nullable() }).nullable(),
+  member: z.object({ region: z.string().nullable(), regionKk: z.string().nullable(), organisation: z.string() }).nullable(),
+});
+export type PublicDecision = z.infer<typeof publicDecisionSchema>;
+
 export const snapshotSchema = z.object({
   /** Monotonic per deployment (Redis INCR); the ETag is built from it. */
   version: z.number().int().positive(),
@@ -181,6 +196,8 @@ export const snapshotSchema = z.object({
   /** The audit trail's head when the snapshot was built (issue #12): its seq and hash. */
   auditHead: z.object({ seq: z.number().int().min(0), hash: z.string() }).optional(),
   contests: z.array(contestResultSchema),
+  /** The party-control committee's public record (issue #14). */
+  decisions: z.array(publicDecisionSchema).default([]),
   /** The signed, chained header (issue #16): absent in older snapshots. */
   signed: signedHeaderSchema.optional(),
 });
@@ -211,3 +228,14 @@ export function resultsKeys(prefix: string) {
 
 /** Seconds a superseded snapshot stays readable, for readers who just read the old pointer. */
 export const SUPERSEDED_TTL_SECONDS = 300;
+
+/**
+ * Redis keys of the final protocols (issue #13): the worker writes each contest's CSV and
+ * PDF once the results are published; the results site serves them from here.
+ */
+export function protocolKeys(prefix: string) {
+  return {
+    /** Hash: `<contestId>.csv` / `<contestId>.pdf` → the protocol's bytes. */
+    election: (electionId: number) => `${prefix}:protocols:e${electionId}`,
+  };
+}

@@ -103,6 +103,7 @@ export async function waitFor(predicate: () => Promise<boolean> | boolean, { tim
 }
 
 export * from './fixtures';
+export * from './evidence-files';
 export * from './redis-server';
 export * from './postgres-server';
 

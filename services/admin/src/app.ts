@@ -21,6 +21,9 @@ import electionImportRoutes from './routes/election-import';
 import memberStatusRoutes from './routes/member-status';
 import enrolmentRoutes from './routes/enrolment';
 import staffRoutes from './routes/staff';
+import controlComplaintRoutes from './routes/control-complaints';
+import controlDecisionRoutes from './routes/control-decisions';
+import { registerControlEffects } from './control/effects';
 import lifecycleRoutes from './routes/lifecycle';
 import protocolRoutes from './routes/protocols';
 import { electionChangesPlugin } from './plugins/election-changes';
@@ -83,6 +86,7 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     allowList: (request) => /^\/(health|ready|metrics)$/.test(request.url),
   });
   await app.register(staffAuthPlugin, { config });
+  await registerControlEffects(app);
   await app.register(electionChangesPlugin);
   // TOTP secrets in clear (from before their encryption) or under an older key: encrypted under the first key before listening.
   app.addHook('onReady', async () => {
@@ -113,6 +117,8 @@ export async function buildAdminApp(config: AdminConfig, deps: AdminAppDeps = {}
     await api.register(staffRoutes);
     await api.register(dashboardRoutes);
     await api.register(auditTrailRoutes);
+    await api.register(controlComplaintRoutes);
+    await api.register(controlDecisionRoutes);
     await api.register(lifecycleRoutes);
     await api.register(protocolRoutes);
     await api.register(paperStationRoutes);

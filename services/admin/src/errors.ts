@@ -27,6 +27,14 @@ export const AdminErrors = {
   STATION_REQUIRED: defineError('ADMIN_ERR_STATION_REQUIRED', 'A precinct account needs a polling station, and only a precinct account has one', 422),
   UNKNOWN_STATION: defineError('ADMIN_ERR_UNKNOWN_STATION', 'No such polling station', 422),
   LAST_ORGANIZER: defineError('ADMIN_ERR_LAST_ORGANIZER', 'The last organizer cannot be disabled', 409),
+  // Party control (issue #14, docs/control.md).
+  COMPLAINT_NOT_FOUND: defineError('ADMIN_ERR_COMPLAINT_NOT_FOUND', 'No such complaint', 404),
+  COMPLAINT_CLOSED: defineError('ADMIN_ERR_COMPLAINT_CLOSED', 'This complaint already has a decision', 409),
+  CANDIDATE_NOT_FOUND: defineError('ADMIN_ERR_CANDIDATE_NOT_FOUND', 'No such candidate in this election', 422),
+  CANDIDATE_NOT_REMOVED: defineError('ADMIN_ERR_CANDIDATE_NOT_REMOVED', 'This candidate is not removed', 409),
+  CANDIDATE_ALREADY_REMOVED: defineError('ADMIN_ERR_CANDIDATE_ALREADY_REMOVED', 'This candidate is already removed', 409),
+  MEMBER_ALREADY_BLOCKED: defineError('ADMIN_ERR_MEMBER_ALREADY_BLOCKED', 'This member is already blocked', 409),
+  EVIDENCE_REFUSED: defineError('ADMIN_ERR_EVIDENCE_REFUSED', 'Evidence refused: %s', 422),
   // The election's lifecycle (issue #13, docs/lifecycle.md).
   /** Scheduling: only a draft can be scheduled. */
   NOT_DRAFT: defineError('ADMIN_ERR_NOT_DRAFT', 'Only a draft election can be scheduled (this one is %s)', 409),

@@ -39,6 +39,33 @@ const ENDPOINTS: Endpoint[] = [
       return { url: `/api/v1/staff/${target.staff.id}/disable`, body: { reason: 'role table test' } };
     },
   },
+  // Party control (issue #14): the control role only.
+  { method: 'GET', path: '/api/v1/control/complaints', allowed: ['control'] },
+  { method: 'GET', path: '/api/v1/control/complaints/{id}', allowed: ['control'], request: async (h) => ({ url: `/api/v1/control/complaints/${await complaint(h)}` }) },
+  {
+    method: 'GET',
+    path: '/api/v1/control/complaints/{id}/evidence/{evidenceId}',
+    allowed: ['control'],
+    request: async (h) => {
+      const id = await complaint(h);
+      const e = await h.tdb.db.insertInto('complaint_evidence').values({ complaint_id: id, file_name: 'a.pdf', media_type: 'application/pdf', size: 4, sha256: '0'.repeat(64), bytes: Buffer.from('%PDF') }).returning('id').executeTakeFirstOrThrow();
+      return { url: `/api/v1/control/complaints/${id}/evidence/${e.id}` };
+    },
+  },
+  { method: 'POST', path: '/api/v1/control/complaints', allowed: ['control'], request: async (h) => (await complaint(h), { url: '/api/v1/control/complaints', body: { source: 'hotline', subject: { kind: 'process' }, category: 'other', text: 'A caller reports something odd.' } }) },
+  { method: 'POST', path: '/api/v1/control/complaints/{id}/assign', allowed: ['control'], request: async (h) => ({ url: `/api/v1/control/complaints/${await complaint(h)}/assign`, body: {} }) },
+  { method: 'POST', path: '/api/v1/control/complaints/{id}/notes', allowed: ['control'], request: async (h) => ({ url: `/api/v1/control/complaints/${await complaint(h)}/notes`, body: { text: 'checked' } }) },
+  { method: 'POST', path: '/api/v1/control/complaints/{id}/decision', allowed: ['control'], request: async (h) => ({ url: `/api/v1/control/complaints/${await complaint(h)}/decision`, body: { kind: 'refer', text: 'Referred to the ethics commission.' } }) },
+  {
+    method: 'POST',
+    path: '/api/v1/control/candidates/{id}/restore',
+    allowed: ['control'],
+    request: async (h) => {
+      await complaint(h);
+      const cand = await h.tdb.db.updateTable('candidates').set({ status: 'removed', removed_at: new Date(), removal_reason: 'withdrew' }).where('status', '=', 'active').where('id', '=', h.tdb.db.selectFrom('candidates').select((eb) => eb.fn.min('id').as('id')).where('status', '=', 'active')).returning('id').executeTakeFirstOrThrow();
+      return { url: `/api/v1/control/candidates/${cand.id}/restore`, body: { text: 'Reversed on appeal.' } };
+    },
+  },
   // The election's lifecycle (issue #13): each allowed call gets an election in the phase its step needs.
   { method: 'GET', path: '/api/v1/elections/current/lifecycle', allowed: ['organizer', 'observer', 'control'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'open')).electionId}/lifecycle`.replace(/\d+\/lifecycle$/, 'current/lifecycle') }) },
   { method: 'GET', path: '/api/v1/elections/{id}/lifecycle', allowed: ['organizer', 'observer', 'control'], request: async (h) => ({ url: `/api/v1/elections/${(await phased(h, 'open')).electionId}/lifecycle` }) },
@@ -146,12 +173,21 @@ it.each(cases)('%s %s as %s', async (_method, _path, who, endpoint) => {
   }
 });
 
+/** A fresh complaint in the test's election (one election per test file). */
+async function complaint(h: Harness): Promise<number> {
+  await station();
+  const { fileComplaint } = await import('./control-fixtures');
+  return (await fileComplaint(h.tdb.db, electionId!, { kind: 'process' })).id;
+}
+
+let electionId: number | undefined;
 let stationId: number | undefined;
 let election: SmallElection;
 /** A polling station for precinct accounts (one per test file). */
 async function station(): Promise<number> {
   if (stationId) return stationId;
   election = await createSmallElection(h.tdb.db);
+  electionId = election.electionId;
   const row = await h.tdb.db
     .insertInto('polling_stations')
     .values({ election_id: election.electionId, district_id: election.districtIds[0]!, code: 'S1', settlement: 'Aul', address: null, opens_at: new Date(), closes_at: new Date(Date.now() + 6 * 3600_000) })

@@ -16,14 +16,18 @@ import { SITE_PREFIX, type Site, UNKNOWN_HOST_PREFIX, requestId } from './routin
 /** Any route of a site without its own entry: the services' own body limit (service-kit). */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
-/** Routes with a tighter body limit than the default (method, public path, bytes). */
+/** A complaint with 5 evidence files of 2 MB in base64, and its text (issue #14, docs/control.md). */
+const COMPLAINT_BODY_LIMIT = 14 * 1024 * 1024;
+
+/** Routes with a body limit other than the default (method, public path, bytes). */
 export const ROUTE_BODY_LIMITS: Record<Site, ReadonlyArray<{ method: 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; bodyLimit: number }>> = {
   vote: [
     { method: 'POST', url: '/api/v1/auth/code', bodyLimit: 4 * 1024 },
     { method: 'POST', url: '/api/v1/auth/verify', bodyLimit: 4 * 1024 },
     { method: 'POST', url: '/api/v1/votes', bodyLimit: DEFAULT_BODY_LIMIT },
+    { method: 'POST', url: '/api/v1/complaints', bodyLimit: COMPLAINT_BODY_LIMIT },
   ],
-  results: [],
+  results: [{ method: 'POST', url: '/api/v1/complaints', bodyLimit: COMPLAINT_BODY_LIMIT }],
   admin: [
     { method: 'POST', url: '/api/v1/auth/sign-in', bodyLimit: 4 * 1024 },
     { method: 'POST', url: '/api/v1/enrolment/start', bodyLimit: 4 * 1024 },

@@ -1,3 +1,4 @@
+import protocolRoutes from './routes/protocols';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ResultsConfig } from '@primaries/config';
@@ -8,6 +9,8 @@ import { backoff, snapshotStorePlugin } from './plugins/snapshot-store';
 import auditRoutes from './routes/audit';
 import verificationRoutes from './routes/verification';
 import resultsRoutes from './routes/results';
+import complaintRoutes from './routes/complaints';
+import decisionRoutes from './routes/decisions';
 import { resultsSite } from './site';
 
 export interface ResultsAppDeps {
@@ -33,6 +36,9 @@ export async function buildResultsApp(config: ResultsConfig, deps: ResultsAppDep
   await app.register(snapshotStorePlugin, { connection: config, prefix: config.REDIS_PREFIX, pollSeconds: config.RESULTS_POLL_SECONDS });
   await app.register(resultsRoutes, { prefix: '/api/v1/results', retryAfterSeconds: Math.min(config.RESULTS_POLL_SECONDS, 30) });
   await app.register(auditRoutes, { prefix: '/api/v1/audit' });
+  await app.register(protocolRoutes, { prefix: '/api/v1/results' });
+  await app.register(decisionRoutes, { prefix: '/api/v1/decisions', retryAfterSeconds: Math.min(config.RESULTS_POLL_SECONDS, 30) });
+  await app.register(complaintRoutes, { prefix: '/api/v1/complaints', powSecret: config.COMPLAINT_POW_SECRET, perHour: config.COMPLAINT_RATE_PER_HOUR, production: config.NODE_ENV === 'production' });
   await app.register(verificationRoutes, { prefix: '/api/v1' });
   // The portal (issue #11): hashed, precompressed assets; the page reads the API above.
   await app.register(staticSitePlugin, { site: resultsSite, data: { voteUrl: config.VOTE_URL } });

@@ -10,6 +10,8 @@ import { staticSitePlugin } from '@primaries/static-site';
 import { VoteErrors } from './errors';
 import { ballotSealerPlugin } from './plugins/sealer';
 import { sessionPlugin } from './plugins/session';
+import { controlPlugin } from './plugins/control';
+import complaintRoutes from './routes/complaints';
 import { electionChangesPlugin } from './plugins/election-changes';
 import authRoutes from './routes/auth';
 import rehearsalOutboxRoutes from './sms/rehearsal-outbox';
@@ -61,6 +63,7 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
   await app.register(redisScriptsPlugin);
   await app.register(dbPlugin, { url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, service: 'vote', ...(deps.db ? { db: deps.db } : {}) });
   await app.register(sessionPlugin);
+  await app.register(controlPlugin);
   await app.register(electionChangesPlugin);
   await app.register(ballotSealerPlugin, deps.sealer ? { sealer: deps.sealer } : {});
 
@@ -74,6 +77,7 @@ export async function buildVoteApp(config: VoteConfig, deps: VoteAppDeps = {}, f
   await app.register(ballotRoutes, { prefix: '/api/v1/ballot' });
   await app.register(voteRoutes, { prefix: '/api/v1/votes' });
   await app.register(receiptRoutes, { prefix: '/api/v1/receipts' });
+  await app.register(complaintRoutes, { prefix: '/api/v1/complaints' });
   await app.register(paperStationRoutes, { prefix: '/api/v1/paper-station' });
   await app.register(staticSitePlugin, { site: voterSite, data: { hotline: config.HOTLINE_PHONE, resultsUrl: config.RESULTS_URL } });
   return app;

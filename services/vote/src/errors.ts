@@ -33,4 +33,12 @@ export const VoteErrors = {
   CODE_INVALID: defineError('VOTE_ERR_CODE_INVALID', 'Wrong code; %s attempts left', 401),
   CODE_EXPIRED: defineError('VOTE_ERR_CODE_EXPIRED', 'The code has expired or was already used; request a new one', 410),
   CODE_LOCKED: defineError('VOTE_ERR_CODE_LOCKED', 'Too many wrong codes; request a new one', 403),
+  // Party control (issue #14, docs/control.md).
+  MEMBER_BLOCKED: defineError('VOTE_ERR_MEMBER_BLOCKED', 'The party-control committee has blocked this member from voting', 403),
+  COMPLAINT_LIMIT: defineError('VOTE_ERR_COMPLAINT_LIMIT', 'Too many complaints; try again later', 429),
+  EVIDENCE_TOO_MANY: defineError('VOTE_ERR_EVIDENCE_TOO_MANY', 'At most 5 evidence files', 422),
+  EVIDENCE_TOO_LARGE: defineError('VOTE_ERR_EVIDENCE_TOO_LARGE', 'Evidence file %s is too large', 413),
+  EVIDENCE_TYPE: defineError('VOTE_ERR_EVIDENCE_TYPE', 'Evidence file %s is not a PDF, JPEG or PNG', 415),
+  EVIDENCE_BOMB: defineError('VOTE_ERR_EVIDENCE_BOMB', 'Evidence file %s is an archive or a decompression bomb', 422),
+  EVIDENCE_POLYGLOT: defineError('VOTE_ERR_EVIDENCE_POLYGLOT', 'Evidence file %s hides other content', 422),
 } as const;

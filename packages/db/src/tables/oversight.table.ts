@@ -2,17 +2,30 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { Timestamp } from './election.table';
 
 export type ComplaintStatus = 'received' | 'reviewing' | 'upheld' | 'dismissed';
+export type ComplaintSubjectKind = 'candidate' | 'member' | 'station' | 'contest' | 'process';
+export type ComplaintSource = 'hotline' | 'email' | 'web' | 'member' | 'observer';
+export type ComplaintDecisionKind = 'remove_candidate' | 'block_member' | 'refer' | 'dismiss';
 export interface ComplaintTable {
   id: Generated<number>;
   election_id: number;
+  /** What the complainant quotes to follow the complaint (issue #14). */
+  tracking: string;
+  subject_kind: Generated<ComplaintSubjectKind>;
   candidate_id: number | null;
   member_id: string | null;
-  source: 'hotline' | 'email' | 'web' | 'observer';
+  station_id: number | null;
+  contest_id: number | null;
+  source: ComplaintSource;
   category: string;
   summary: string;
+  /** How to reach the complainant (never published). */
+  contact: string | null;
   status: Generated<ComplaintStatus>;
+  assignee_id: number | null;
+  decision_kind: ComplaintDecisionKind | null;
   decision: string | null;
   received_at: Generated<Timestamp>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   decided_at: Timestamp | null;
 }
 export type Complaint = Selectable<ComplaintTable>;

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Database, paperProgress } from '@primaries/db';
-import { checkQuotas, competitionRanks, formPartyList, isYouth } from '@primaries/domain';
+import { checkQuotas, competitionRanks, countedVotes, formPartyList, isYouth } from '@primaries/domain';
+import { snapshotDecisions } from './decisions';
 import type { CandidateResult, ContestResult, HourTurnout, RegionTurnout, SnapshotDraft } from '@primaries/results-model';
 
 export interface BuildOptions {
@@ -120,9 +121,9 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
     const ballots = onlineBallotsN + paperBallotsN;
     const rows = (candidatesByContest.get(contest.id) ?? []).map((c) => {
       const removed = c.status === 'removed';
-      // A removed candidate leaves the results: their marks are not counted.
-      const o = removed ? 0 : (on?.get(c.id) ?? 0);
-      const p = removed ? 0 : (pa?.get(c.id) ?? 0);
+      // A removed candidate leaves the results: their marks are not counted (the rule: packages/domain control.ts).
+      const o = countedVotes(c.status, on?.get(c.id) ?? 0);
+      const p = countedVotes(c.status, pa?.get(c.id) ?? 0);
       return {
         id: c.id,
         name: c.full_name,
@@ -222,8 +223,11 @@ export async function buildSnapshot(db: Kysely<Database>, opts: BuildOptions = {
   const opensAt = new Date(election.opens_at);
   const closesAt = new Date(election.closes_at);
   const closed = election.closed_at !== null || now >= closesAt;
+  // The party-control committee's public record goes out with every snapshot (issue #14).
+  const decisions = await snapshotDecisions(db, election.id);
   return {
     electionId: election.id,
+    decisions,
     election: {
       id: election.id,
       name: election.name,

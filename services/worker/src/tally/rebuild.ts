@@ -12,6 +12,7 @@ import { type BuildOptions, buildSnapshot, findElection } from './build-snapshot
 import { publishSnapshot } from './publish-snapshot';
 import { recordWindowEvents } from './lifecycle';
 import { publishVerifiable } from './publish-verifiable';
+import { ensureProtocols } from './protocols';
 
 export interface RebuildOptions extends Omit<BuildOptions, 'queued'> {
   /**
@@ -78,6 +79,8 @@ async function rebuildUnlocked(db: Kysely<Database>, redis: Redis, prefix: strin
     snapshot = await publishSnapshot(redis, prefix, draft);
     await finishCountingReceipts(db);
   }
+  // Published results: each contest's protocol, made once from the first final snapshot (issue #13).
+  if (snapshot?.final) await ensureProtocols(db, redis, prefix, snapshot);
   return {
     version: snapshot?.version ?? null,
     electionId: snapshot?.electionId ?? null,

@@ -1,5 +1,6 @@
 import { admin } from './admin';
 import { common } from './common';
+import { control } from './control';
 import { adminConsole } from './console';
 import { errors } from './errors';
 import { lifecycle } from './lifecycle';
@@ -11,4 +12,4 @@ import { vote } from './vote';
 import { verify } from './verify';
 
 /** Every kk message, flat: one key per message, the area first (`vote.signin.title`). */
-export const kk = { ...admin, ...adminConsole, ...common, ...errors, ...lifecycle, ...paper, ...portal, ...setup, ...sms, ...verify, ...vote };
+export const kk = { ...admin, ...adminConsole, ...common, ...control, ...errors, ...lifecycle, ...paper, ...portal, ...setup, ...sms, ...verify, ...vote };

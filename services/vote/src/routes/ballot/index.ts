@@ -89,7 +89,8 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       if (votesOnPaper(place, session.electionId)) throw new VoteErrors.PAPER_VOTER();
       const contests = voterContests(view, place);
       const ids = contests.map((c) => c.id);
-      const [claimed, participated] = await Promise.all([
+      const [blocked, claimed, participated] = await Promise.all([
+        app.control.isBlocked(session.electionId, memberId),
         claimedContests(app.redis, app.redisPrefix, session.electionId, memberId),
         // Postgres away: the pre-check alone says what is voted (a vote Postgres alone knows,
         // such as a paper one, is still refused when the worker records it).
@@ -99,6 +100,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
           return [];
         }),
       ]);
+      if (blocked) throw new VoteErrors.MEMBER_BLOCKED();
       const voted = new Set([...claimed, ...participated]);
       // A vote Postgres knows but the pre-check doesn't (paper, or Redis lost it): teach Redis.
       const missing = participated.filter((id) => !claimed.includes(id));

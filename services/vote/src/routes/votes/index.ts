@@ -138,14 +138,21 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       if (backlog.value >= config.VOTE_BACKLOG_LIMIT) throw refuse(unavailable(RETRY_AFTER_BACKLOG_SECONDS));
 
       const receipts = checked.map(() => newReceipt());
-      const claim = { electionId: session.electionId, memberId, contestIds: checked.map((c) => c.contestId), receiptHashes: receipts.map((r) => r.hash) };
-      let conflict: ClaimConflict | null;
+      const claim = { electionId: session.electionId, memberId, contestIds: checked.map((c) => c.contestId), receiptHashes: receipts.map((r) => r.hash), checkBlock: true };
+      let conflict: ClaimConflict | 'blocked' | 'unseeded' | null;
       try {
+        // The party-control block is checked inside the claim script (issue #14): no extra round trip.
         conflict = await claimContests(app.redis, prefix, claim);
+        if (conflict === 'unseeded') {
+          await app.control.seedBlocks(session.electionId);
+          conflict = await claimContests(app.redis, prefix, claim);
+        }
       } catch (err) {
         app.outages.reportOrLog(err, request.log, 'pre-check failed');
         throw refuse(unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS));
       }
+      if (conflict === 'blocked') throw refuse(new VoteErrors.MEMBER_BLOCKED());
+      if (conflict === 'unseeded') throw refuse(unavailable(RETRY_AFTER_UNAVAILABLE_SECONDS));
       if (conflict !== null) throw refuse(conflictError(conflict, config.VOTE_CLAIM_TIMEOUT_SECONDS));
 
       try {

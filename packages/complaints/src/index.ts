@@ -1,0 +1,5 @@
+export * from './evidence';
+export * from './intake';
+export * from './state';
+export * from './job';
+export * from './pow';
