@@ -6,7 +6,7 @@ export const consoleSite: SiteDefinition = {
   name: 'admin',
   entry: path.join(__dirname, '..', 'web', 'main.tsx'),
   html: path.join(__dirname, '..', 'web', 'index.html'),
-  pages: ['/', '/enrol', '/staff', '/setup', '/members'],
+  pages: ['/', '/enrol', '/staff', '/setup', '/members', '/paper'],
 };
 
 /**

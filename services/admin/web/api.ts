@@ -87,6 +87,8 @@ export function adminApi(lang: Lang, onUnauthenticated: () => void = () => undef
     return watch(r);
   };
   return {
+    /** Plain calls for screens that keep their own typed wrappers (paper-api.ts). */
+    call: { get, post },
     me: () => get<{ staff: StaffView }>('/api/v1/me'),
     signIn: (login: string, password: string, totp: string) => post<{ staff: StaffView }>('/api/v1/auth/sign-in', { login, password, totp }),
     signOut: () => post<null>('/api/v1/auth/sign-out'),

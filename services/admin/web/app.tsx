@@ -2,6 +2,7 @@ import { I18nProvider, LangSwitch, Notice, Screen, useI18n } from '@primaries/ui
 import { DashboardScreen } from './screens/dashboard';
 import { EnrolScreen } from './screens/enrol';
 import { MemberStatusScreen } from './screens/member-status';
+import { PaperCheckinScreen } from './screens/paper-checkin';
 import { RoleHome } from './screens/role-home';
 import { SessionBar } from './screens/session-bar';
 import { SetupScreen } from './screens/setup';
@@ -9,7 +10,7 @@ import { SignInScreen } from './screens/sign-in';
 import { StaffScreen } from './screens/staff';
 import { SessionProvider, useSession } from './session';
 
-const PATHS = { home: '/', staff: '/staff', enrol: '/enrol', queues: '/queues', setup: '/setup', members: '/members' } as const;
+const PATHS = { home: '/', staff: '/staff', enrol: '/enrol', queues: '/queues', setup: '/setup', members: '/members', paper: '/paper' } as const;
 
 /** The organizer's sections: the dashboard, staff, the election's setup, members' status, and the queue dashboard (Bull Board, its own page); the control committee's: home and members' status. */
 function OrganizerNav({ control = false }: { control?: boolean }) {
@@ -69,8 +70,19 @@ function Page() {
         <Notice kind="error" live="alert">
           {t('admin.forbidden')}
         </Notice>
+      ) : state.staff.role === 'precinct' && path === PATHS.paper ? (
+        <PaperCheckinScreen />
       ) : (
-        <RoleHome />
+        <>
+          {state.staff.role === 'precinct' && (
+            <p>
+              <a href={PATHS.paper} id="paper-checkin-link">
+                {t('paper.checkin.title')}
+              </a>
+            </p>
+          )}
+          <RoleHome />
+        </>
       )}
     </>
   );
