@@ -38,7 +38,7 @@ async function consoleApi(page: Page, path: string, body?: unknown): Promise<{ s
       const token = ((await (await fetch('/api/v1/csrf')).json()) as { token: string }).token;
       const res = await fetch(p, b === null ? {} : { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: JSON.stringify(b) });
       const text = await res.text();
-      let json: Record<string, unknown> = {};
+      let json: Record<string, unknown>;
       try {
         json = JSON.parse(text) as Record<string, unknown>;
       } catch {

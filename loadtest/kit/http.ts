@@ -39,9 +39,9 @@ export async function checkReachable(url: string, host: string, insecure: boolea
   } catch (err) {
     const e = err as Error & { code?: string };
     if (CERTIFICATE_ERRORS.test(e.code ?? '')) {
-      throw new Error(`${url}: ${e.message} (${e.code}): this machine does not trust the deployment's certificate; give its CA with --ca <file.pem>, or --insecure for a rehearsal`);
+      throw new Error(`${url}: ${e.message} (${e.code}): this machine does not trust the deployment's certificate; give its CA with --ca <file.pem>, or --insecure for a rehearsal`, { cause: err });
     }
-    throw new Error(`${url} does not answer: ${e.message}`);
+    throw new Error(`${url} does not answer: ${e.message}`, { cause: err });
   }
 }
 

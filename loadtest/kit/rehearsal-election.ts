@@ -12,11 +12,11 @@ import type { Database } from '@primaries/db';
  */
 
 /** The run cannot be made here (exit code 2). */
-export class RehearsalRefused extends Error {
+class RehearsalRefused extends Error {
   override name = 'RehearsalRefused';
 }
 
-export const REHEARSAL_FREEZE_DATE = '1900-01-02';
+const REHEARSAL_FREEZE_DATE = '1900-01-02';
 /** Synthetic members are admitted before the rehearsal's freeze date (and no real one is). */
 export const REHEARSAL_ADMITTED = '1900-01-01';
 

@@ -125,7 +125,7 @@ async function checkInStream(desks: Desk[], prefix: string, stop: () => boolean)
 /** One voting run (its own vote service and worker); resolves with its accepted ballots/s. */
 function votingRun(prefix: string, timed: { start(): void; end(): void }): Promise<number> {
   return new Promise((resolve, reject) => {
-    const argv = ['exec', 'tsx', 'scenarios/voting/run.ts', '--spawn', '--direct', '--no-baseline', '--voters', args.voters!, '--connections', args.connections!];
+    const argv = ['exec', 'tsx', 'scenarios/voting/run.ts', '--spawn', '--direct', '--no-baseline', '--voters', args.voters, '--connections', args.connections];
     const child = spawn('pnpm', argv, { cwd: LOADTEST, env: { ...process.env, LT_REDIS_PREFIX: prefix }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => {

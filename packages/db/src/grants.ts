@@ -27,10 +27,12 @@ export const ROLE_WRITES: Record<'vote' | 'worker', Record<'insert' | 'update' |
    * status), remembers which votes of a batch it recorded until the batch is done, and
    * releases sealed ballots into `ballots` (deleting the sealed copies; issue #9), and
    * appends lifecycle events to the audit trail (issue #12: append only, like the admin),
-   * and writes each contest's protocol once when results are published (issue #13).
+   * writes each contest's protocol once when results are published (issue #13), stores the
+   * complaints the results site queues with their evidence (issue #14), and appends each signed
+   * snapshot to the chain of record (issue #16).
    */
   worker: {
-    insert: ['participation', 'sealed_ballots', 'ballots', 'receipts', 'recorded_vote_batches', 'audit_events', 'protocols'],
+    insert: ['participation', 'sealed_ballots', 'ballots', 'receipts', 'recorded_vote_batches', 'audit_events', 'protocols', 'complaints', 'complaint_evidence', 'result_snapshots'],
     update: ['receipts'],
     delete: ['sealed_ballots', 'recorded_vote_batches'],
   },

@@ -16,7 +16,7 @@ process.stdin.on('end', async () => {
 /** The text of a PDF, as pdf-parse (pdf.js) extracts it. */
 export function pdfText(pdf: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ['-e', SCRIPT, require.resolve('pdf-parse')], { maxBuffer: 16 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    const child = execFile(process.execPath, ['-e', SCRIPT, require.resolve('pdf-parse')], { maxBuffer: 16 << 20 }, (err, stdout) => (err ? reject(err as Error) : resolve(stdout)));
     child.stdin!.end(pdf);
   });
 }

@@ -31,7 +31,7 @@ export async function addBlock(redis: Redis, prefix: string, electionId: number,
 
 /** A member's block as the set tells it: blocked, clear, or unknown until the set is seeded. */
 export async function blockState(redis: Redis, prefix: string, electionId: number, memberId: string): Promise<'blocked' | 'clear' | 'unseeded'> {
-  const [seeded, blocked] = (await redis.smismember(blockedKey(prefix, electionId), BLOCKS_SEEDED, memberId)) as number[];
+  const [seeded, blocked] = (await redis.smismember(blockedKey(prefix, electionId), BLOCKS_SEEDED, memberId));
   if (blocked === 1) return 'blocked';
   return seeded === 1 ? 'clear' : 'unseeded';
 }

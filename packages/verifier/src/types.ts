@@ -36,7 +36,7 @@ export interface SignedHeader {
   signature: string;
 }
 
-export interface CandidateResult {
+interface CandidateResult {
   id: number;
   name: string;
   votes: number;

@@ -14,7 +14,7 @@ export async function localSigningKey(dataDir: string, log: (msg: string) => voi
     parseSigningKey(text);
     return text;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
   }
   const entry = newSigningKeyEntry(`dev-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`);
   await mkdir(dataDir, { recursive: true });

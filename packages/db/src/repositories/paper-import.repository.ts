@@ -139,6 +139,8 @@ export class PaperCsvError extends Error {
 export async function runPaperImport(db: Kysely<Database>, text: string, actor: { role: string; id: string }, electionId?: number): Promise<PaperImportResult & { electionId: number }> {
   let records: string[][];
   try {
+    // csv-parse's overloads need the assertion to pick the rows-as-arrays result; the lint rule cannot see that.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
   } catch (err) {
     throw new PaperCsvError(`not a CSV file: ${(err as Error).message.split('\n')[0]}`);

@@ -16,7 +16,7 @@ import { type ElectionPhase, type PreOpenInput, electionPhase, electionTimes, pr
 import { AdminErrors } from '../errors';
 
 /** How long an early-close request waits for a second organizer. */
-export const CLOSE_REQUEST_TTL_SECONDS = 15 * 60;
+const CLOSE_REQUEST_TTL_SECONDS = 15 * 60;
 
 /** Who does a step: the signed-in organizer. */
 export interface Actor {

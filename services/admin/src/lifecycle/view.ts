@@ -25,7 +25,7 @@ export const closeRequestView = z.object({
   expiresAt: iso,
 });
 
-export const protocolView = z.object({
+const protocolView = z.object({
   contestId: z.number().int(),
   format: z.enum(['csv', 'pdf']),
   sha256: z.string(),

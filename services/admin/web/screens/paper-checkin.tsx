@@ -10,7 +10,7 @@ function errorKey(code: string): MessageKey {
 }
 
 /** The member found: on the list, eligible, each contest's state, and what the commission may do now. */
-function MemberCard({ m, busy, onCheckIn, onHandOver, onUndo }: { m: MemberAtStation; busy: boolean; onCheckIn(): void; onHandOver(): void; onUndo(reason: string): void }) {
+function MemberCard({ m, busy, onCheckIn, onHandOver, onUndo }: { m: MemberAtStation; busy: boolean; onCheckIn: () => void; onHandOver: () => void; onUndo: (reason: string) => void }) {
   const { t } = useI18n();
   const [reason, setReason] = useState('');
   const canCheckIn = m.onList && m.eligible && !m.checkin && m.contests.some((c) => c.state === 'open');

@@ -30,7 +30,7 @@ export default async function verificationRoutes(appBase: FastifyInstance) {
   app.get('/keys', { schema: { summary: "The election's public signing keys (Ed25519)", tags: ['verification'], response: { 200: publicKeysSchema } } }, async (_request, reply) => {
     const stored = await app.redis.hvals(keys.keys);
     reply.header('cache-control', 'public, max-age=60');
-    return { keys: stored.map((k) => JSON.parse(k)).sort((a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id)) };
+    return { keys: stored.map((k) => JSON.parse(k) as { id: string; algorithm: 'Ed25519'; publicKey: string; spki: string }).sort((a, b) => a.id.localeCompare(b.id)) };
   });
 
   app.get('/snapshots', { schema: { summary: "The chain of signed snapshot headers of the current election, after a seq", tags: ['verification'], querystring: chainQuery, response: { 200: snapshotChainSchema } } }, async (request, reply) => {

@@ -23,7 +23,7 @@ export async function nextChainPlace(db: Kysely<Database>, electionId: number): 
 }
 
 /** Hashes and signs a header over its canonical JSON (results-model's headerBytes). */
-export function signHeader(header: SnapshotHeader, key: SigningKey): SignedHeader {
+function signHeader(header: SnapshotHeader, key: SigningKey): SignedHeader {
   const bytes = headerBytes(header);
   return { ...header, hash: sha256Hex(bytes), signature: signBytes(key, bytes) };
 }
