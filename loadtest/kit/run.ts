@@ -227,7 +227,11 @@ export async function runLoad(target: Target, settings: RunSettings, progress: P
     const ticker = setInterval(() => {
       const elapsed = (Date.now() - t0) / 1000;
       const t = Math.floor(elapsed) - 1;
-      const last = whole.rows.find((x) => x.t === t);
+      // A second's row exists once the recorder closes it (at the next second's first answer);
+      // looking only for row t showed "0 answers/s" whenever the tick came first, so the line
+      // shows the newest closed second instead.
+      let last: (typeof whole.rows)[number] | undefined;
+      for (let i = whole.rows.length - 1; i >= 0 && !last; i--) if (whole.rows[i]!.t <= t) last = whole.rows[i];
       const vote = sampler.series.get('vote');
       progress.tick(Math.min(elapsed, settings.durationSeconds), settings.durationSeconds, {
         rps: last?.answers ?? 0,
