@@ -39,6 +39,10 @@ const ENDPOINTS: Endpoint[] = [
       return { url: `/api/v1/staff/${target.staff.id}/disable`, body: { reason: 'role table test' } };
     },
   },
+  // Coercion analytics (issue #16): the control role only.
+  { method: 'GET', path: '/api/v1/analytics/coercion', allowed: ['control'] },
+  { method: 'GET', path: '/api/v1/analytics/coercion.csv', allowed: ['control'] },
+  { method: 'GET', path: '/api/v1/analytics/coercion/sign-ins', allowed: ['control'], request: async () => ({ url: '/api/v1/analytics/coercion/sign-ins?kind=network&key=10.0.0.0%2F24' }) },
   // Party control (issue #14): the control role only.
   { method: 'GET', path: '/api/v1/control/complaints', allowed: ['control'] },
   { method: 'GET', path: '/api/v1/control/complaints/{id}', allowed: ['control'], request: async (h) => ({ url: `/api/v1/control/complaints/${await complaint(h)}` }) },

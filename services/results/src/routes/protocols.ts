@@ -19,7 +19,7 @@ export default async function protocolRoutes(app: FastifyInstance) {
   for (const format of ['csv', 'pdf'] as const) {
     app.get<{ Params: z.infer<typeof params> }>(
       `/contests/:id/protocol.${format}`,
-      { schema: { summary: `A contest's final protocol (${format.toUpperCase()}), once the results are published`, tags: ['results'], params } },
+      { config: { statuses: [409] }, schema: { summary: `A contest's final protocol (${format.toUpperCase()}), once the results are published`, tags: ['results'], params } },
       async (request, reply) => {
         const s = app.snapshots.current?.snapshot;
         if (!s) return fail(request, reply, 503, ResultsErrorCodes.NOT_READY, 'Results have not been published yet');
